@@ -46,6 +46,9 @@ export function sentence(rnd: () => number, words: number): string {
   return text[0]!.toUpperCase() + text.slice(1) + '.';
 }
 
+/** Users of the bench tracker, like the Python Roundup reference tracker the web numbers are compared with. */
+export const USERS = 2000;
+
 export interface BuildResult {
   issues: number;
   messages: number;
@@ -61,7 +64,7 @@ export async function buildTracker(tracker: Tracker, count: number, messagesPerI
   const rnd = random(42);
   const setup = await tracker.open({ username: 'admin' }, { checked: false });
   const users: string[] = [];
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < USERS; i++) {
     users.push(await setup.getclass('user').create({ username: `user${i}`, address: `user${i}@example.com`, realname: `User ${i}`, roles: 'User' }));
   }
   const keywords: string[] = [];

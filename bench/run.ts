@@ -1,5 +1,7 @@
 import { buildTracker, indexPage, medianMs, textSearch } from './core.js';
 import { benchExportImport, describeExportImport } from './export-import.js';
+import { benchWeb } from './web.js';
+import { benchMailgw } from './mailgw.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../test/support/paths.js';
@@ -7,7 +9,9 @@ import { createTestTracker, postgresUnavailable, type BackendName } from '../tes
 
 /**
  * `npm run bench`: builds a 20,000-issue tracker (3 messages each) on each
- * backend and reports numbers (not pass/fail). ISSUES=n changes the size.
+ * backend and reports numbers (not pass/fail): the core's index page and
+ * search, export/import, and the web pages over HTTP (bench/web.ts).
+ * ISSUES=n changes the size.
  */
 function workDir(): string {
   const dir = process.env.BENCH_DIR ?? join(repoRoot, 'bench', '.work');
@@ -34,6 +38,7 @@ async function benchBackend(backend: BackendName, issues: number): Promise<void>
     });
     console.log(`[${backend}] full-text search over ${build.messages} messages ("unicode encoding", ${hits} issues): median ${search.toFixed(2)} ms`);
     for (const line of describeExportImport(backend, await benchExportImport(t.tracker, backend, workDir()))) console.log(line);
+    for (const line of await benchWeb(t.tracker, backend, build.issues)) console.log(line);
   } finally {
     await t.cleanup();
   }
@@ -45,6 +50,7 @@ async function main(): Promise<void> {
   const reason = await postgresUnavailable();
   if (reason) console.log(`[postgresql] skipped: ${reason}`);
   else await benchBackend('postgresql', issues);
+  for (const line of await benchMailgw()) console.log(line);
 }
 
 main().catch((err) => {

@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   RUP_ERR_FORMAT: 400,
   /** Outgoing mail could not be handed to the SMTP server (see MailSendError's `temporary`). */
   RUP_ERR_MAIL: 502,
+  /** A mail source of roundup-mailgw (a mailbox file, a POP or IMAP server) could not be locked, read, logged into or cleaned up. */
+  RUP_ERR_MAIL_SOURCE: 502,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

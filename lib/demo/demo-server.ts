@@ -1,38 +1,17 @@
 /**
  * The web server a demo runs: one tracker mounted at `/demo/` on a plain
  * `http.createServer`, around the tracker's request listener (the Koa
- * app's `callback()`). This stands in for roundup-server until the
- * multi-tracker server exists; `startDemoServer` is the one place to
- * swap it in.
+ * app's `callback()`), as Roundup's demo runs one tracker in its
+ * standalone server.
  */
 
 import { type IncomingMessage, type RequestListener, type Server, type ServerResponse, createServer } from 'node:http';
 import { RupError } from '../errors.js';
 import type { Tracker } from '../tracker/tracker.js';
+import { createTrackerApp } from '../web/app.js';
 
-/** What lib/web/app.ts provides: a tracker's web application (a Koa app or anything with `callback()`). */
+/** Makes a tracker's web application (lib/web/app's createTrackerApp; tests may give their own). */
 export type TrackerAppFactory = (tracker: Tracker) => { callback(): RequestListener } | Promise<{ callback(): RequestListener }>;
-
-/** Where the web application lives, relative to this module (compiled side by side in lib/). */
-const WEB_APP_MODULE = '../web/app.js';
-
-/**
- * The web application factory, `createTrackerApp` of lib/web/app. Loaded
- * when a demo starts, so the demo's install and nuke work on their own;
- * RUP_ERR_TRACKER when the module or its export is missing.
- */
-export async function loadTrackerAppFactory(): Promise<TrackerAppFactory> {
-  let mod: { createTrackerApp?: unknown };
-  try {
-    mod = (await import(WEB_APP_MODULE)) as { createTrackerApp?: unknown };
-  } catch (err) {
-    throw new RupError('RUP_ERR_TRACKER', `The web interface cannot be loaded (${WEB_APP_MODULE}): ${(err as Error).message}`, { cause: err });
-  }
-  if (typeof mod.createTrackerApp !== 'function') {
-    throw new RupError('RUP_ERR_TRACKER', `The web interface module ${WEB_APP_MODULE} does not export createTrackerApp`);
-  }
-  return mod.createTrackerApp as TrackerAppFactory;
-}
 
 /**
  * A listener that hands `/<mount>/...` to the tracker and answers the
@@ -61,7 +40,7 @@ export function mountedListener(mount: string, listener: RequestListener): Reque
 
 /** Starts the demo's HTTP server for `tracker` on `bindAddress:port`; resolves once it listens. */
 export async function startDemoServer(tracker: Tracker, bindAddress: string, port: number, factory?: TrackerAppFactory): Promise<Server> {
-  const app = await (factory ?? (await loadTrackerAppFactory()))(tracker);
+  const app = await (factory ?? createTrackerApp)(tracker);
   const server = createServer(mountedListener('demo', app.callback()));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>

@@ -5,6 +5,7 @@ import type { DateTime } from './date.js';
 import { HyperClass } from './hyper-class.js';
 import type { RawContext } from './raw-values.js';
 import type { Schema } from './schema.js';
+import type { Messaging } from './messaging.js';
 import type { TrackerStorage } from './storage.js';
 import { type Timezone, type TimezoneSpec, isValidTimezone, toZone } from './timezone.js';
 import { UnitOfWork } from './unit-of-work.js';
@@ -37,6 +38,8 @@ export interface DatabaseServices {
   options: DatabaseOptions;
   /** The tracker's configuration, handed to detectors as `db.config`. */
   config: unknown;
+  /** Outgoing messages (nosy mail) for issue class handles; none where mail cannot be sent. */
+  messaging?: Messaging;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Database } from './database.js';
 import { type FilterOptions, type FilterQuery, type FilterSpec, prepareFilter } from './filter-spec.js';
 import { createItem, destroyItem, restoreItem, retireItem, setItem } from './item-writes.js';
 import type { JournalEntry } from './journal.js';
+import type { Messaging, NosyMessageOptions, SendMessageOptions } from './messaging.js';
 import type { AnyProperty } from './properties.js';
 import type { ClassDef } from './schema.js';
 import type { TrackerStorage } from './storage.js';
@@ -349,6 +350,49 @@ export class HyperClass {
       for (const id of await this.storage.items.find(this.db.uow.exec, this.classname, spec)) found.add(id);
     }
     return found;
+  }
+
+  // ---- outgoing messages (Roundup's IssueClass methods) ----
+
+  /** The tracker's messaging, for issue classes only (as only Roundup's IssueClass has these methods). */
+  private messaging(method: string): Messaging {
+    if (this.def.kind !== 'issue') throw new RupError('RUP_ERR_VALUE', `${this.classname} is not an issue class: it has no ${method}`);
+    const messaging = this.db.services.messaging;
+    if (!messaging) throw new RupError('RUP_ERR_TRACKER', `${method}: this tracker cannot send mail`);
+    return messaging;
+  }
+
+  /**
+   * Roundup's `nosymessage(issueid, msgid, oldvalues, whichnosy='nosy',
+   * ...)`: sends msg `msgid` (null for a "system message") with the note
+   * of this change to the users of the `whichnosy` list who have not had
+   * it, and adds them to its recipients. The fourth argument is either
+   * `whichnosy` or the keyword arguments; throws MailSendError when the
+   * mail cannot be handed over.
+   */
+  async nosymessage(itemid: string, msgid: string | null, oldvalues: Record<string, unknown> | null, whichnosy?: string | NosyMessageOptions, options: NosyMessageOptions = {}): Promise<void> {
+    const opts = typeof whichnosy === 'string' ? { ...options, whichnosy } : { ...(whichnosy ?? {}), ...options };
+    return this.messaging('nosymessage').nosymessage(this, itemid, msgid, oldvalues, opts);
+  }
+
+  /** Roundup's `send_message(issueid, msgid, note, sendto, ...)`: mails msg `msgid` with `note` to the addresses `sendto`. */
+  async send_message(itemid: string, msgid: string | null, note: string, sendto: readonly string[], options: SendMessageOptions = {}): Promise<void> {
+    return this.messaging('send_message').sendMessage(this, itemid, msgid, note, sendto, options);
+  }
+
+  /** Roundup's `generateCreateNote(issueid)`. */
+  async generateCreateNote(itemid: string): Promise<string> {
+    return this.messaging('generateCreateNote').generateCreateNote(this, itemid);
+  }
+
+  /** Roundup's `generateChangeNote(issueid, oldvalues)`. */
+  async generateChangeNote(itemid: string, oldvalues: Record<string, unknown>): Promise<string> {
+    return this.messaging('generateChangeNote').generateChangeNote(this, itemid, oldvalues);
+  }
+
+  /** Roundup's `email_signature(issueid, msgid)`. */
+  email_signature(itemid: string): string {
+    return this.messaging('email_signature').emailSignature(this, itemid);
   }
 
   // ---- bulk data movement (export, import, reindex); unchecked databases only ----

@@ -2,10 +2,11 @@ import type { HyperClass } from './hyper-class.js';
 
 /**
  * Outgoing messages as the hyperdb sees them: Roundup's IssueClass
- * methods `nosymessage` and `send_message`, which class handles offer to
- * detectors. The hyperdb only names the contract; the tracker installs an
- * implementation (lib/mail/nosy) on the database services, so this layer
- * never depends on how mail is composed or delivered.
+ * methods `nosymessage`, `send_message`, `generateCreateNote`,
+ * `generateChangeNote` and `email_signature`, which issue class handles
+ * offer to detectors. The hyperdb only names the contract; the tracker
+ * installs an implementation (lib/mail/nosy) on the database services, so
+ * this layer never depends on how mail is composed or delivered.
  */
 
 /**
@@ -53,4 +54,10 @@ export interface Messaging {
   nosymessage(cl: HyperClass, itemid: string, msgid: string | null, oldvalues: Record<string, unknown> | null, options: NosyMessageOptions): Promise<void>;
   /** Roundup's `send_message` on class handle `cl`; see {@link HyperClass.send_message}. */
   sendMessage(cl: HyperClass, itemid: string, msgid: string | null, note: string, sendto: readonly string[], options: SendMessageOptions): Promise<void>;
+  /** Roundup's `generateCreateNote`: every set property of the new item. */
+  generateCreateNote(cl: HyperClass, itemid: string): Promise<string>;
+  /** Roundup's `generateChangeNote`: what changed since `oldvalues`. */
+  generateChangeNote(cl: HyperClass, itemid: string, oldvalues: Record<string, unknown>): Promise<string>;
+  /** Roundup's `email_signature`: the block naming the tracker and the item's URL. */
+  emailSignature(cl: HyperClass, itemid: string): string;
 }

@@ -1,8 +1,8 @@
 /**
  * Builds the text of an outgoing mail, laid out as Roundup's mailer lays
  * it out (Python's email package with Roundup's `get_standard_message`
- * and `set_message_attributes`): `MIME-Version` and `Content-Type` first,
- * then the caller's headers (`Reply-To`, `Message-Id`,
+ * and `set_message_attributes`): `MIME-Version` and `Content-Type` first
+ * (the other way round for a multipart), then the caller's headers (`Reply-To`, `Message-Id`,
  * `X-Roundup-issue-*` for nosy mail), `Content-Transfer-Encoding`, and
  * last the headers every tracker mail carries: `Subject`, `To`, `From`,
  * `Date`, `Precedence: bulk`, `X-Roundup-Name`, `X-Roundup-Loop: hello`,
@@ -33,6 +33,12 @@ export interface MailAttachment {
   contentType?: string;
 }
 
+/** An address header value: a name (optional) and a bare address. */
+export interface MailAddressValue {
+  name?: string | null;
+  address: string;
+}
+
 /** A mail to compose: what callers of the mailer give. */
 export interface OutgoingMail {
   /** Recipients (bare addresses), shown in `To:` and used as envelope recipients. */
@@ -48,14 +54,15 @@ export interface OutgoingMail {
   html?: string;
   /**
    * Extra headers, in order (`Reply-To`, `Message-Id`, `In-Reply-To`,
-   * `X-Roundup-issue-status`, ...). Values are sanitised and encoded like
-   * the subject. A `Message-Id` here replaces the generated one; the
-   * headers the mailer sets itself may not be given.
+   * `X-Roundup-issue-status`, ...). Text values are sanitised and encoded
+   * like the subject; an address value (`Reply-To`) is written like
+   * `From:`. A `Message-Id` here replaces the generated one; the headers
+   * the mailer sets itself may not be given.
    */
-  headers?: Readonly<Record<string, string>>;
+  headers?: Readonly<Record<string, string | MailAddressValue>>;
   attachments?: readonly MailAttachment[];
   /** Sender shown in `From:`; the tracker name with `[main] admin_email` when not given (Roundup's default). */
-  from?: { name?: string | null; address: string };
+  from?: MailAddressValue;
   /** Envelope sender (bounces go there); `[main] admin_email` when not given. */
   sender?: string;
 }
@@ -166,7 +173,9 @@ export function composeMail(mail: OutgoingMail, settings: ComposeSettings, utcMs
     checkHeaderName(name);
     const lower = name.toLowerCase();
     if (MANAGED.has(lower)) throw new RupError('RUP_ERR_VALUE', `The ${name} header is set by the mailer`);
-    if (lower === 'message-id') {
+    if (typeof value !== 'string') {
+      extra.push(`${name}: ${formatAddress(value.name, value.address, charset)}`);
+    } else if (lower === 'message-id') {
       messageId = headerText(value);
       extra.push(`${name}: ${messageId}`);
     } else {
@@ -198,9 +207,10 @@ export function composeMail(mail: OutgoingMail, settings: ComposeSettings, utcMs
   }
 
   const from = mail.from ?? { name: settings.trackerName, address: settings.adminEmail };
+  // Python's email package writes a multipart's Content-Type before its MIME-Version, and the reverse for text.
+  const typeLines = contentType.startsWith('multipart/') ? [`Content-Type: ${contentType}`, 'MIME-Version: 1.0'] : ['MIME-Version: 1.0', `Content-Type: ${contentType}`];
   const lines = [
-    'MIME-Version: 1.0',
-    `Content-Type: ${contentType}`,
+    ...typeLines,
     ...extra,
     ...(transferEncoding ? [`Content-Transfer-Encoding: ${transferEncoding}`] : []),
     `Subject: ${unstructuredValue(mail.subject, charset, 'Subject'.length)}`,

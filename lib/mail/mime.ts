@@ -21,23 +21,28 @@ const HEADER_LINE = 78;
 /** No line of a message may be longer (RFC 5322). */
 const MAX_LINE = 998;
 
-/** Control characters (C0, DEL) that must never reach a header. */
-const CONTROLS = /[\u0000-\u001f\u007f]+/g;
+/**
+ * Control characters (C0 but TAB, and DEL) that must never reach a
+ * header. TAB is white space a header may hold (Roundup passes a tab in a
+ * title through to the Subject); only a line break could start a header.
+ */
+const CONTROLS = /[\u0000-\u0008\u000a-\u001f\u007f]+/g;
 /** Characters that force a display name into quotes (Python's `email.utils.specialsre`). */
 const SPECIALS = /[\][\\()<>@,:;".]/;
 
 /**
  * Text made safe for one header line: every run of control characters
- * (CR, LF, NUL, TAB, ...) becomes one space and the ends are trimmed, so
- * a value can never start a new header or end the header block.
+ * (CR, LF, NUL, ...; tabs stay) becomes one space and the ends are
+ * trimmed, so a value can never start a new header or end the header
+ * block.
  */
 export function headerText(value: string): string {
   return value.replace(CONTROLS, ' ').trim();
 }
 
-/** True when `text` is printable ASCII (space included), needing no encoding in a header. */
+/** True when `text` is printable ASCII (space and tab included), needing no encoding in a header. */
 function isPlainAscii(text: string): boolean {
-  return /^[\x20-\x7e]*$/.test(text);
+  return /^[\t\x20-\x7e]*$/.test(text);
 }
 
 /** Charsets we can encode text in; anything else falls back to utf-8. */

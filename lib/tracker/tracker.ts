@@ -6,6 +6,7 @@ import { Database, type DatabaseServices } from '../hyperdb/database.js';
 import { hashPassword, isEncodedPassword, parseStoredPassword } from '../hyperdb/password.js';
 import { Schema } from '../hyperdb/schema.js';
 import type { TrackerStorage } from '../hyperdb/storage.js';
+import { NosyMessaging } from '../mail/nosy/nosy-messaging.js';
 import { Security, parseRoles } from '../security/security.js';
 import { type TrackerConfig, loadTrackerConfig } from './config.js';
 import { callPlugin, combinePluginErrors, importPlugin, newLoadTag, pluginError, pluginFiles } from './plugin-loader.js';
@@ -59,6 +60,11 @@ export type Actor = { username: string } | { userid: string };
  */
 export class Tracker {
   private closed = false;
+  /**
+   * Nosy mail, as issue classes offer it to detectors
+   * (`cl.nosymessage`); `messaging.useMailer(...)` changes how it is sent.
+   */
+  readonly messaging: NosyMessaging;
 
   private constructor(
     readonly home: string,
@@ -70,7 +76,9 @@ export class Tracker {
     readonly loadTag: string,
     /** What opening changed in the database layout (empty when nothing). */
     readonly schemaChanges: SchemaSyncResult,
-  ) {}
+  ) {
+    this.messaging = new NosyMessaging(config);
+  }
 
   /** The tracker's name from `[tracker] name`. */
   get name(): string {
@@ -125,6 +133,7 @@ export class Tracker {
       security: this.security,
       storage: this.storage,
       config: this.config,
+      messaging: this.messaging,
       options: {
         defaultTimezone: this.config.TIMEZONE as string,
         passwordRounds: this.config.PASSWORD_PBKDF2_DEFAULT_ROUNDS as number,

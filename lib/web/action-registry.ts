@@ -1,10 +1,14 @@
 import { RupError } from '../errors.js';
 import { editAction } from './actions/edit.js';
 import { exportCsvAction, exportCsvIdAction } from './actions/export-csv.js';
+import { logInUser, loginAction } from './actions/login.js';
+import { logoutAction } from './actions/logout.js';
 import { newAction } from './actions/new.js';
+import { registrationActions } from './actions/registration-actions.js';
 import { restoreAction, retireAction } from './actions/retire.js';
 import { searchAction } from './actions/search.js';
 import { showAction } from './actions/show.js';
+import { sessionServices } from './session/session-services.js';
 import type { ActionOutcome, WebAction, WebRequest } from './web-types.js';
 
 /**
@@ -12,15 +16,20 @@ import type { ActionOutcome, WebAction, WebRequest } from './web-types.js';
  * and the tracker's cgi_actions), by lower-case name. Three sources, later
  * ones overriding earlier ones as in Roundup (tracker-defined actions win
  * over built-ins):
- * 1. the built-in actions that need nothing but the request (below);
- * 2. actions the app is given (`options.actions`: login, logout,
- *    register, confrego, passrst, which need the session and one-time-key
- *    services);
+ * 1. the built-in actions (BUILTIN_ACTIONS);
+ * 2. actions the app is given (`options.actions`);
  * 3. actions the tracker's extensions register (`instance.registerAction`).
  */
 
-/** The actions that need nothing but the request: edit, new, retire, restore, search, show, export_csv, export_csv_id. */
+/**
+ * Roundup's actions: login, logout, edit, new, retire, restore, search,
+ * show, export_csv, export_csv_id, and register, confrego and passrst
+ * (their keys live in the tracker's one-time-key store, and a confirmed
+ * registration logs the new user in).
+ */
 export const BUILTIN_ACTIONS: readonly WebAction[] = [
+  loginAction,
+  logoutAction,
   editAction,
   newAction,
   retireAction,
@@ -29,6 +38,10 @@ export const BUILTIN_ACTIONS: readonly WebAction[] = [
   showAction,
   exportCsvAction,
   exportCsvIdAction,
+  ...registrationActions({
+    oneTimeKeys: (req) => sessionServices(req.tracker).oneTimeKeys(),
+    logIn: (req, user) => logInUser(req, user.username),
+  }),
 ];
 
 type ActionClass = (new () => { run(req: WebRequest): Promise<ActionOutcome> }) & { changesData?: boolean };

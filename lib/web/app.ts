@@ -3,7 +3,9 @@ import Koa, { type Context, type Middleware } from 'koa';
 import { RupError } from '../errors.js';
 import { Tracker } from '../tracker/tracker.js';
 import { ActionRegistry, BUILTIN_ACTIONS } from './action-registry.js';
-import { type WebLogger, funnelError, stderrLogger } from './error-funnel.js';
+import { sessionAuthenticate } from './auth/request-auth.js';
+import { tokenCsrfGuard } from './csrf-guard.js';
+import { type WebLogger, funnelError, stderrLogger, withAdminReports } from './error-funnel.js';
 import { fallbackErrorHtml } from './page-renderer.js';
 import { type PageFlowServices, handlePage, redirect } from './page-flow.js';
 import { TemplateSet } from './render/template-set.js';
@@ -11,7 +13,7 @@ import { applySecurityHeaders } from './security-headers.js';
 import { StaticFiles } from './static-files.js';
 import { ReadCache } from './view/read-cache.js';
 import { parseTrackerPath } from './url-scheme.js';
-import { type Authenticate, type CsrfGuard, anonymousOnly, noCsrfGuard } from './web-hooks.js';
+import type { Authenticate, CsrfGuard } from './web-hooks.js';
 import type { WebAction } from './web-types.js';
 
 /**
@@ -24,8 +26,8 @@ import type { WebAction } from './web-types.js';
  * 404, the base without its slash is redirected); Roundup's URL scheme
  * (url-scheme.ts); static files straight from disk; only HEAD, GET and
  * POST (405 with `Allow` otherwise); then the page flow (page-flow.ts):
- * user, context, anonymous access, CSRF, action, page, with every failure
- * through the error funnel.
+ * user (session cookie, HTTP Basic, REMOTE_USER), context, anonymous
+ * access, CSRF, action, page, with every failure through the error funnel.
  *
  * What is worked out once, when the app is created: the templates
  * (compiled and checked: a broken one stops the app with every problem
@@ -41,15 +43,23 @@ export interface TrackerAppOptions {
   basePath?: string;
   /** The tracker's absolute base URL; by default `[tracker] web` (moved to `basePath` when that is given). */
   baseUrl?: string;
-  /** SEAM: who a request acts as; every request is anonymous until the session middleware is given. */
+  /**
+   * Who a request acts as; by default the tracker's own authentication
+   * (session cookie, HTTP Basic and REMOTE_USER with `[web] http_auth`).
+   */
   authenticate?: Authenticate;
-  /** SEAM: the CSRF guard; none until the CSRF module is given. */
+  /**
+   * Variables the transport vouches for (CGI's `REMOTE_USER`), used by the
+   * default authentication when `[web] http_auth` is on. Never request headers.
+   */
+  environment?: (ctx: Context) => Readonly<Record<string, string | undefined>> | undefined;
+  /** The CSRF guard; by default `@csrf` tokens bound to user and session, with the configured header checks. */
   csrf?: CsrfGuard;
-  /** Actions besides the built-in ones (login, logout, register, confrego, passrst). */
+  /** Actions besides the built-in ones; an action of the same name replaces the built-in one. */
   actions?: readonly WebAction[];
   /** The REST and XML-RPC handlers, used when `[web] enable_rest` / `enable_xmlrpc` are on. */
   apis?: { rest?: Middleware; xmlrpc?: Middleware };
-  /** Where errors are logged; standard error by default. */
+  /** Where errors are logged; standard error by default. Server faults are also mailed to the admin unless `[web] debug` is on. */
   logger?: WebLogger;
   /** Trust `X-Forwarded-*` headers (set only behind a trusted proxy). */
   proxy?: boolean;
@@ -103,16 +113,16 @@ export function createTrackerApp(tracker: Tracker, options: TrackerAppOptions = 
   const templatesDir = String(config.TEMPLATES);
   const templates = TemplateSet.load(templatesDir);
   const staticFiles = new StaticFiles((config.STATIC_FILES as string[] | null) ?? [], templatesDir);
-  const logger = options.logger ?? stderrLogger(tracker.name);
+  const logger = withAdminReports(options.logger ?? stderrLogger(tracker.name), tracker);
   const services: PageFlowServices = {
     tracker,
     templates,
-    csrf: options.csrf ?? noCsrfGuard,
+    csrf: options.csrf ?? tokenCsrfGuard(tracker, logger),
     extensionUtils: tracker.extensions.utils,
     logger,
     readCache: new ReadCache(),
     actions: new ActionRegistry(BUILTIN_ACTIONS, options.actions ?? [], tracker.extensions.actions),
-    authenticate: options.authenticate ?? anonymousOnly,
+    authenticate: options.authenticate ?? sessionAuthenticate({ baseUrl, basePath, environment: options.environment }),
     baseUrl,
     basePath,
   };

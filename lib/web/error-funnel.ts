@@ -1,4 +1,7 @@
 import { RupError } from '../errors.js';
+import { sendErrorReport } from '../mail/admin-report.js';
+import { mailerFor } from '../mail/mailer.js';
+import type { Tracker } from '../tracker/tracker.js';
 import { TemplateRenderError } from './render/template-set.js';
 
 /**
@@ -20,7 +23,8 @@ export interface ErrorInfo {
 
 /** Where the web layer writes what went wrong. */
 export interface WebLogger {
-  error(message: string): void;
+  /** A server fault; `fault` has the error itself and where it happened (the request). */
+  error(message: string, fault?: { error: unknown; where: string }): void;
   warn(message: string): void;
 }
 
@@ -69,11 +73,30 @@ export function errorStatus(err: unknown): number {
 export function funnelError(err: unknown, logger: WebLogger, where: string): ErrorInfo {
   const status = errorStatus(err);
   if (status >= 500) {
-    if (err instanceof TemplateRenderError) logger.error(`${where}: template error: ${err.message}`);
-    else logger.error(`${where}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (err instanceof TemplateRenderError) logger.error(`${where}: template error: ${err.message}`, { error: err, where });
+    else logger.error(`${where}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, { error: err, where });
     return { status, title: statusTitle(status), message: GENERIC_ERROR };
   }
   const exposed = err instanceof RupError || (err as { expose?: unknown } | null)?.expose === true;
   const message = exposed && err instanceof Error ? err.message : statusTitle(status);
   return { status, title: statusTitle(status), message };
+}
+
+/**
+ * `logger`, also mailing each server fault to `[main] admin_email`, as
+ * Roundup does unless `[web] debug` is on (see lib/mail/admin-report.ts).
+ * The report is sent in the background; one that cannot be sent is
+ * logged as a warning.
+ */
+export function withAdminReports(logger: WebLogger, tracker: Tracker): WebLogger {
+  return {
+    warn: (message) => logger.warn(message),
+    error(message, fault) {
+      logger.error(message, fault);
+      if (!fault || tracker.config.WEB_DEBUG === true) return;
+      sendErrorReport(mailerFor(tracker), fault).catch((err: unknown) => {
+        logger.warn(`the error report could not be mailed to the admin: ${err instanceof Error ? err.message : String(err)}`);
+      });
+    },
+  };
 }

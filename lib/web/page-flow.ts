@@ -75,10 +75,19 @@ async function checkTarget(db: Database, route: PageRoute, cache: RequestCache):
   }
 }
 
-/** Handles a page, download or unknown-path request. */
+/** An error the funnel shows as it is: a refused login (401), with its message. */
+function loginRefused(message: string, status: number): Error {
+  return Object.assign(new Error(message), { status, expose: true });
+}
+
+/**
+ * Handles a page, download or unknown-path request. The session and the
+ * CSRF tokens are stored once the request's unit of work has ended (they
+ * write in transactions of their own), before the response is sent.
+ */
 export async function handlePage(ctx: Context, route: PageRoute, services: PageFlowServices): Promise<void> {
   const { tracker } = services;
-  // A refused login (bad Basic credentials, say) still gets a page: as the anonymous user, through the funnel.
+  // A failing authentication still gets a page: as the anonymous user, through the funnel.
   let identity: RequestIdentity;
   let refused: unknown = null;
   try {
@@ -87,8 +96,12 @@ export async function handlePage(ctx: Context, route: PageRoute, services: PageF
     refused = err;
     identity = await anonymousOnly(ctx, tracker);
   }
+  if (identity.refusal) {
+    ctx.set({ ...identity.refusal.headers });
+    refused = loginRefused(identity.refusal.message, identity.refusal.status);
+  }
   const db = await tracker.open({ userid: identity.user.userid }, { checked: true });
-  let req: WebRequest = {
+  const req: WebRequest = {
     tracker,
     db,
     user: identity.user,
@@ -103,11 +116,25 @@ export async function handlePage(ctx: Context, route: PageRoute, services: PageF
     messages: { ok: [], error: [] },
   };
   try {
+    await respond(ctx, route, services, req, refused);
+  } finally {
+    await db.close();
+  }
+  await services.csrf.flush(req);
+  if (identity.complete) for (const cookie of await identity.complete()) ctx.append('Set-Cookie', cookie);
+}
+
+/** The request's answer, in its unit of work: committed when it succeeds, rolled back otherwise. */
+async function respond(ctx: Context, route: PageRoute, services: PageFlowServices, first: WebRequest, refused: unknown): Promise<void> {
+  const { tracker } = services;
+  const db = first.db;
+  let req = first;
+  try {
     if (refused !== null) throw refused;
     const form = await readForm(ctx.req, ctx.querystring, { maxBytes: tracker.config.WEB_MAX_UPLOAD_SIZE as number });
     req = { ...req, form, target: targetOf(route, form) };
     let cache = await services.readCache.begin(db);
-    if (db.schema.hasClass('user')) await cache.prime('user', [identity.user.userid]);
+    if (db.schema.hasClass('user')) await cache.prime('user', [req.user.userid]);
     await checkTarget(db, route, cache);
     const ok = form.get('@ok_message');
     const error = form.get('@error_message');
@@ -145,14 +172,16 @@ export async function handlePage(ctx: Context, route: PageRoute, services: PageF
     if (outcome?.kind === 'response') {
       await db.commit();
       ctx.status = outcome.status;
-      ctx.set(outcome.headers);
+      // The body first: for a string or Buffer Koa would otherwise pick a Content-Type of its own.
       ctx.body = outcome.body;
+      ctx.set(outcome.headers);
       return;
     }
     let status = 200;
     if (outcome?.kind === 'render') {
       await db.rollback();
       status = outcome.status ?? 200;
+      if (outcome.headers) ctx.set(outcome.headers);
       req = { ...req, form: outcome.form ?? req.form, target: { ...req.target, template: outcome.template ?? req.target.template } };
     }
     const templateName = services.templates.select(req.target.classname, req.target.template === 'home' && req.target.classname === null ? null : req.target.template, req.messages.error.length > 0);
@@ -168,8 +197,6 @@ export async function handlePage(ctx: Context, route: PageRoute, services: PageF
     setPageHeaders(ctx);
     ctx.status = info.status;
     ctx.body = html;
-  } finally {
-    await db.close();
   }
 }
 

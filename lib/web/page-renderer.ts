@@ -16,8 +16,9 @@ import type { WebRequest } from './web-types.js';
 
 /**
  * Rendering of pages: choose the template, load its view model, build
- * what the template sees (docs/templating.md, section 2), render it
- * synchronously, and store the CSRF tokens the page handed out.
+ * what the template sees (docs/templating.md, section 2) and render it
+ * synchronously. The CSRF tokens the page hands out are stored by the
+ * caller (`csrf.flush`) once the request's unit of work has ended.
  */
 
 /** What the renderer needs from the tracker's app. */
@@ -102,15 +103,10 @@ function renderWithModel(req: WebRequest, services: RenderServices, name: string
   });
 }
 
-/**
- * Renders the page the request names with template `name`: loads what
- * the template needs, renders, and stores the CSRF tokens handed out.
- */
+/** Renders the page the request names with template `name`: loads what the template needs, then renders. */
 export async function renderPage(req: WebRequest, services: RenderServices, name: string, cache: RequestCache): Promise<string> {
   const model = await loadPage(req, services.templates.needs(name), cache);
-  const html = renderWithModel(req, services, name, model, null);
-  await services.csrf.flush(req);
-  return html;
+  return renderWithModel(req, services, name, model, null);
 }
 
 /** The page of an error: no item, no rows, no journal (they may be what failed). */
@@ -120,9 +116,9 @@ function errorNeeds(needs: TemplateNeeds): TemplateNeeds {
 
 /**
  * Renders an error page: `<class>.404.html` / `_generic.404.html` for 404,
- * the home page with the message for 403 (Roundup shows the front page, so
- * the login box is there), `_generic.error.html` otherwise or when those
- * fail, and a built-in page when even that fails.
+ * the home page with the message for 403 and 401 (Roundup shows the front
+ * page, so the login box is there), `_generic.error.html` otherwise or
+ * when those fail, and a built-in page when even that fails.
  */
 export async function renderErrorPage(req: WebRequest, services: RenderServices, error: ErrorInfo): Promise<string> {
   const known = req.target.classname !== null && req.db.schema.hasClass(req.target.classname);
@@ -135,7 +131,7 @@ export async function renderErrorPage(req: WebRequest, services: RenderServices,
   const templates = services.templates;
   if (error.status === 404) {
     attempts.push(() => templates.select(errorRequest.target.classname, '404', true));
-  } else if (error.status === 403) {
+  } else if (error.status === 403 || error.status === 401) {
     attempts.push(() => {
       errorRequest.target.classname = null;
       errorRequest.target.template = 'home';
@@ -148,9 +144,7 @@ export async function renderErrorPage(req: WebRequest, services: RenderServices,
     try {
       const name = attempt();
       const model = await loadPage(errorRequest, errorNeeds(templates.needs(name)), RequestCache.none(req.db));
-      const html = renderWithModel(errorRequest, services, name, model, error);
-      await services.csrf.flush(errorRequest);
-      return html;
+      return renderWithModel(errorRequest, services, name, model, error);
     } catch (err) {
       // A missing template just means the next choice; a broken one is logged, then the next is tried.
       funnelError(err, services.logger, `error page for ${error.status}`);

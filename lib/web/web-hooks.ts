@@ -4,28 +4,39 @@ import type { Tracker } from '../tracker/tracker.js';
 import type { SessionHandle, WebRequest, WebUser } from './web-types.js';
 
 /**
- * The seams where the session/auth and CSRF parts of the web layer plug
- * into the request handler. `createTrackerApp` takes them as options; the
- * defaults below stand in until those parts are wired:
- *
- * - SEAM: `authenticate` — the default makes every request the anonymous
- *   user with a session that stores nothing. The session/auth middleware
- *   (cookies, HTTP Basic, REMOTE_USER, rate limiting) replaces it.
- * - SEAM: `csrf` — the default checks nothing and issues the token "0"
- *   (Roundup's answer when tokens are off). The CSRF guard (tokens bound
- *   to user and session, Referer/Origin/Host checks) replaces it.
+ * The seams where authentication and CSRF protection plug into the
+ * request handler. `createTrackerApp` uses the real ones by default
+ * (auth/request-auth.ts: session cookies, HTTP Basic, REMOTE_USER;
+ * csrf-guard.ts: single-use tokens and header checks); tests and
+ * benchmarks may pass others, such as the two below.
  */
+
+/** A login the request carried that was refused (wrong HTTP Basic credentials): the front page with this status, message and headers. */
+export interface LoginRefusal {
+  readonly status: number;
+  readonly message: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
 
 /** Who a request acts as. */
 export interface RequestIdentity {
   user: WebUser;
   session: SessionHandle;
+  /** Set when credentials were refused; the user is then anonymous. */
+  refusal?: LoginRefusal | null;
+  /**
+   * Stores what the request changed in its session and returns the
+   * `Set-Cookie` values to send. Called once the request's unit of work
+   * has ended (the session store writes in transactions of its own).
+   */
+  complete?(): Promise<string[]>;
 }
 
 /**
- * Finds out who is making the request (Roundup's determine_user). It may
- * set response headers and cookies on `ctx`; to refuse the request it
- * throws a RupError (its status is the answer: RUP_ERR_PERMISSION is 403).
+ * Finds out who is making the request (Roundup's determine_user). Called
+ * before the request's unit of work is opened. A refused login is
+ * returned as `refusal`; a thrown error goes to the error funnel, the
+ * request then acting as the anonymous user.
  */
 export type Authenticate = (ctx: Context, tracker: Tracker) => Promise<RequestIdentity>;
 
@@ -35,7 +46,8 @@ export interface CsrfGuard {
    * Judges a request before its action runs (Roundup's handle_csrf; every
    * request is shown to it, so a token sent in a GET query string can be
    * destroyed). Null lets the action run; a message stops it: the message
-   * is shown on the page, answered with 400 (or `status`).
+   * is shown on the page, answered with 400 (or `status`). Called before
+   * the request's unit of work has written anything.
    */
   check(req: WebRequest, ctx: Context): Promise<{ message: string; status?: number } | null>;
   /**
@@ -44,7 +56,7 @@ export interface CsrfGuard {
    * the token out now and stores it in `flush`.
    */
   issue(req: WebRequest, lifetimeMinutes?: number): string;
-  /** Stores the tokens issued for the page, before the page is sent. */
+  /** Stores the tokens issued for the request's pages, before the page is sent and after its unit of work has ended. */
   flush(req: WebRequest): Promise<void>;
 }
 
@@ -69,18 +81,18 @@ export function anonymousUserId(tracker: Tracker): Promise<string> {
   return id;
 }
 
-/** A session that keeps nothing (anonymous requests before the session store is wired). */
+/** A session that keeps nothing (for requests authenticated without the session store). */
 export function emptySession(): SessionHandle {
   return { id: null, get: () => undefined, set: () => undefined, destroy: async () => undefined };
 }
 
-/** SEAM default: every request is the anonymous user. */
+/** Every request is the anonymous user (what a refused login falls back to). */
 export const anonymousOnly: Authenticate = async (_ctx, tracker) => ({
   user: { userid: await anonymousUserId(tracker), username: 'anonymous', anonymous: true },
   session: emptySession(),
 });
 
-/** SEAM default: no CSRF protection (token "0"); replaced by the CSRF guard. */
+/** No CSRF protection: nothing is checked and forms get the token "0" (Roundup's answer when tokens are off). */
 export const noCsrfGuard: CsrfGuard = {
   check: async () => null,
   issue: () => '0',

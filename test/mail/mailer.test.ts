@@ -124,6 +124,7 @@ describe('Mailer', () => {
   it('reads every [mail] option it uses from the tracker configuration', async () => {
     const t = await createTestTracker({
       settings: {
+        mail_debug: '',
         mail_host: 'smtp.example.net',
         mail_port: '2525',
         mail_username: 'tracker',

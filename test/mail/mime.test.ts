@@ -72,8 +72,8 @@ describe('mail MIME helpers', () => {
     }
   });
 
-  it('headerText replaces every run of control characters with one space', () => {
-    assert.equal(headerText('one\r\ntwo\nthree\u0000four\tfive\u007f'), 'one two three four five');
+  it('headerText replaces every run of control characters but tabs with one space', () => {
+    assert.equal(headerText('one\r\ntwo\nthree\u0000four\tfive\u007f'), 'one two three four\tfive');
     assert.equal(headerText('\r\n  padded \n'), 'padded');
   });
 

@@ -20,6 +20,8 @@ export interface ReceivedMail {
   clientHostname: string;
   secure: boolean;
   user: string | null;
+  /** The AUTH mechanism the client logged in with, or null. */
+  authMethod: string | null;
 }
 
 export interface TestSmtpServer {
@@ -33,6 +35,8 @@ export interface TestSmtpOptions {
   tls?: { key: Buffer; cert: Buffer };
   /** Require AUTH with this user and password. */
   auth?: { user: string; pass: string };
+  /** The AUTH mechanisms offered (smtp-server's default: PLAIN and LOGIN). */
+  authMethods?: string[];
   /** Refuse every message with this SMTP reply code. */
   rejectWith?: number;
 }
@@ -45,10 +49,11 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
     disabledCommands: options.tls ? [] : ['STARTTLS'],
     authOptional: !options.auth,
     allowInsecureAuth: false,
+    ...(options.authMethods ? { authMethods: options.authMethods } : {}),
     ...(options.tls ? { key: options.tls.key, cert: options.tls.cert } : {}),
     onAuth(auth, _session, callback) {
       if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
-        callback(null, { user: auth.username });
+        callback(null, { user: { name: auth.username, method: auth.method } });
       } else {
         callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
       }
@@ -67,7 +72,8 @@ export async function startSmtpServer(options: TestSmtpOptions = {}): Promise<Te
           text: Buffer.concat(chunks).toString('utf8').replace(/\r\n/g, '\n'),
           clientHostname: session.hostNameAppearsAs,
           secure: session.secure,
-          user: (session.user as string | undefined) ?? null,
+          user: (session.user as { name: string } | undefined)?.name ?? null,
+          authMethod: (session.user as { method: string } | undefined)?.method ?? null,
         });
         callback();
       });

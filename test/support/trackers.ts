@@ -86,6 +86,8 @@ export async function createTestTracker(
       tracker_web: 'http://tracker.example/demo/',
       mail_domain: 'example.com',
       mail_host: 'localhost',
+      // Mail a test causes (nosy messages of the classic template) goes to a file in the home, never to a real SMTP server.
+      mail_debug: 'mail-debug.txt',
       password_pbkdf2_default_rounds: '1000',
       ...backendSettings(backend),
       ...(options.settings ?? {}),

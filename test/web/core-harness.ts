@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type TrackerAppOptions, createTrackerApp } from '../../lib/web/app.js';
 import type { WebLogger } from '../../lib/web/error-funnel.js';
-import { anonymousUserId, emptySession } from '../../lib/web/web-hooks.js';
+import { anonymousUserId, emptySession, noCsrfGuard } from '../../lib/web/web-hooks.js';
 import { Tracker } from '../../lib/tracker/tracker.js';
 import { repoRoot, testFixtures } from '../support/paths.js';
 import { type BackendName, createTestTracker } from '../support/trackers.js';
@@ -87,7 +87,10 @@ export interface CoreServer {
 /**
  * A classic tracker with the fixture templates, served by its app on a
  * loopback port. `[tracker] web` is http://tracker.example/demo/, so the
- * app lives at /demo/.
+ * app lives at /demo/. These tests are about URLs, pages and action
+ * dispatch: the user comes from the `X-Test-User` header and no CSRF
+ * token is asked for (unless `app` says otherwise). Authentication and
+ * CSRF are tested with the app's defaults in app-harness.ts.
  */
 export async function startCoreServer(
   options: {
@@ -117,7 +120,7 @@ export async function startCoreServer(
   const logger = memoryLogger();
   let server: Server;
   try {
-    const app = createTrackerApp(tracker, { authenticate: headerAuthenticate, logger, ...options.app });
+    const app = createTrackerApp(tracker, { authenticate: headerAuthenticate, csrf: noCsrfGuard, logger, ...options.app });
     server = createServer(app.callback());
   } catch (err) {
     await cleanup();

@@ -1,72 +1,20 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import type { DateTime } from '../../lib/hyperdb/date.js';
 import { Interval } from '../../lib/hyperdb/interval.js';
 import { lastActivityValue } from '../../lib/web/actions/edit.js';
-import { startHarness } from './http-harness.js';
+import { BASE_URL, type Browser, type ServedTracker, errorsOf, send, serveTracker } from './app-harness.js';
+import { plainText } from './templates/page-html.js';
 import { type WebTestTracker, createWebTestTracker } from './web-fixtures.js';
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  json(): Record<string, unknown>;
+/** The message of an error page (`_generic.error.html`, `_generic.404.html`). */
+function errorPageMessage(html: string): string {
+  return plainText(/<section class="error-page"[^>]*>\s*<h2[^>]*>[\s\S]*?<\/h2>\s*<p>([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '');
 }
 
-/** One request over loopback; redirects are not followed. */
-async function send(url: string, init: { method?: string; user?: string; body?: FormData | URLSearchParams; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const res = await fetch(url, {
-    method: init.method ?? (init.body ? 'POST' : 'GET'),
-    body: init.body,
-    redirect: 'manual',
-    headers: { ...(init.user ? { 'X-Test-User': init.user } : {}), ...(init.headers ?? {}) },
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> };
-}
-
-/** A multipart body sent with node:http, declared length or chunked, so the size limit can be tested both ways. */
-function rawMultipart(url: string, user: string, parts: Array<{ name: string; filename?: string; content: string }>, chunked: boolean): Promise<{ status: number; body: string }> {
-  const boundary = 'harnessboundary42';
-  const body = Buffer.from(
-    parts
-      .map((p) => `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"\r\nContent-Type: text/plain` : ''}\r\n\r\n${p.content}\r\n`)
-      .join('') + `--${boundary}--\r\n`,
-  );
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      method: 'POST',
-      headers: {
-        'Content-Type': `multipart/form-data; boundary=${boundary}`,
-        'X-Test-User': user,
-        ...(chunked ? { 'Transfer-Encoding': 'chunked' } : { 'Content-Length': String(body.length) }),
-      },
-    });
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString() }));
-    });
-    req.on('error', reject);
-    if (chunked) {
-      for (let i = 0; i < body.length; i += 4096) req.write(body.subarray(i, i + 4096));
-      req.end();
-    } else {
-      req.end(body);
-    }
-  });
-}
-
-function form(fields: Record<string, string>): FormData {
-  const fd = new FormData();
-  for (const [k, v] of Object.entries(fields)) fd.append(k, v);
-  return fd;
-}
-
-describe('web forms, actions and files over HTTP', function () {
+describe('web forms, actions and files over HTTP (the app with its defaults)', function () {
+  this.timeout(60000);
   let tt: WebTestTracker;
-  let base: string;
-  let close: () => Promise<void>;
+  let served: ServedTracker;
 
   async function counts(): Promise<Record<string, number>> {
     const check = await tt.admin();
@@ -88,33 +36,46 @@ describe('web forms, actions and files over HTTP', function () {
     }
   }
 
+  async function loggedIn(username: string, password: string): Promise<Browser> {
+    const browser = served.browser();
+    assert.equal((await browser.login(username, password)).status, 302);
+    return browser;
+  }
+
   describe('with the default settings and a small upload limit', () => {
+    let chef: Browser;
     beforeEach(async () => {
       tt = await createWebTestTracker({ settings: { web_max_upload_size: '20000' } });
       const setup = await tt.admin();
       await setup.getclass('issue').create({ title: 'First', status: '1' });
       await setup.commit();
       await setup.close();
-      ({ url: base, close } = await startHarness(tt));
+      served = await serveTracker(tt.tracker);
+      chef = await loggedIn('Chef', 'chef-pw');
     });
     afterEach(async () => {
-      await close();
+      await served.close();
       await tt.cleanup();
     });
 
     it('creates an issue with several @file uploads (302 to the new issue)', async () => {
-      const fd = form({ '@action': 'new', title: 'With files', '@note': 'See attached.' });
-      fd.append('@file', new Blob(['log one'], { type: 'text/plain' }), 'one.log');
-      fd.append('@file', new Blob(['<b>two</b>'], { type: 'text/html' }), 'two.html');
-      const reply = await send(`${base}issue`, { user: tt.chef, body: fd });
+      const reply = await chef.postMultipart('issue', {
+        fields: [
+          ['@action', 'new'],
+          ['title', 'With files'],
+          ['@note', 'See attached.'],
+        ],
+        files: [
+          ['@file', 'one.log', 'text/plain', 'log one'],
+          ['@file', 'two.html', 'text/html', '<b>two</b>'],
+        ],
+      });
       assert.equal(reply.status, 302);
-      assert.equal(
-        reply.headers.get('location'),
-        `${base}issue2?@ok_message=file%201%20created%0Afile%202%20created%0Amsg%201%20created%0Aissue%202%20created&@template=index`,
-      );
+      assert.equal(reply.headers.location, `${BASE_URL}issue2?@ok_message=file%201%20created%0Afile%202%20created%0Amsg%201%20created%0Aissue%202%20created&@template=index`);
       const issue = await node('issue', '2');
       assert.deepEqual(issue.files, ['1', '2']);
       assert.deepEqual(issue.messages, ['1']);
+      assert.equal(issue.creator, tt.chef);
       assert.deepEqual((await node('msg', '1')).files, ['1', '2']);
       assert.equal((await node('file', '2')).type, 'text/html');
     });
@@ -122,64 +83,108 @@ describe('web forms, actions and files over HTTP', function () {
     it('refuses an upload over the limit with 413 and stores nothing (declared length and chunked)', async () => {
       const big = 'x'.repeat(30000);
       for (const chunked of [false, true]) {
-        const reply = await rawMultipart(`${base}issue`, tt.chef, [{ name: '@action', content: 'new' }, { name: 'title', content: 'Too big' }, { name: '@file', filename: 'big.txt', content: big }], chunked);
-        assert.equal(reply.status, 413);
-        assert.deepEqual(JSON.parse(reply.body), { error: 'The request is larger than this tracker accepts (20000 bytes). Nothing was stored.' });
+        const reply = await chef.postMultipart(
+          'issue',
+          { fields: [['@action', 'new'], ['title', 'Too big']], files: [['@file', 'big.txt', 'text/plain', big]] },
+          { chunked },
+        );
+        assert.equal(reply.status, 413, `chunked: ${chunked}`);
+        assert.equal(errorPageMessage(reply.body), 'The request is larger than this tracker accepts (20000 bytes). Nothing was stored.');
       }
       assert.deepEqual(await counts(), { issue: 1, msg: 0, file: 0 });
     });
 
     it('accepts an upload within the limit sent chunked', async () => {
-      const reply = await rawMultipart(`${base}issue1`, tt.chef, [{ name: '@action', content: 'edit' }, { name: '@file', filename: 'small.txt', content: 'small' }], true);
+      const reply = await chef.postMultipart('issue1', { fields: [['@action', 'edit']], files: [['@file', 'small.txt', 'text/plain', 'small']] }, { chunked: true });
       assert.equal(reply.status, 302);
       assert.deepEqual((await node('issue', '1')).files, ['1']);
     });
 
     it('refuses an edit made on an outdated page (409) and stores nothing', async () => {
       const activity = (await node('issue', '1')).activity as DateTime;
-      const reply = await send(`${base}issue1`, {
-        user: tt.chef,
-        body: new URLSearchParams({ '@action': 'edit', title: 'Overwritten', '@lastactivity': lastActivityValue(activity.sub(Interval.parse('5m'))) }),
-      });
+      const reply = await chef.post('issue1', { '@action': 'edit', title: 'Overwritten', '@lastactivity': lastActivityValue(activity.sub(Interval.parse('5m'))) });
       assert.equal(reply.status, 409);
-      assert.deepEqual(reply.json().errors, [
-        'Edit Error: someone else has edited this issue (title). View <a target="_blank" href="issue1">their changes</a> in a new window.',
-      ]);
+      assert.deepEqual(errorsOf(reply.body), ['Edit Error: someone else has edited this issue (title). View their changes in a new window.']);
+      assert.match(reply.body, /View <a target="_blank" href="issue1">their changes<\/a> in a new window\./);
       assert.equal((await node('issue', '1')).title, 'First');
     });
 
-    it('refuses anonymous and a User without permission (403) and stores nothing', async () => {
-      const anon = await send(`${base}issue1`, { body: new URLSearchParams({ '@action': 'edit', title: 'Defaced', '@note': 'spam' }) });
+    it('refuses anonymous and a User without permission (403, the front page with the reason) and stores nothing', async () => {
+      const anon = await served.browser().post('issue1', { '@action': 'edit', title: 'Defaced', '@note': 'spam' });
       assert.equal(anon.status, 403);
-      assert.deepEqual(anon.json(), { error: 'You do not have permission to create msg' });
-      const user = await send(`${base}user${tt.mary}`, { user: tt.chef, body: new URLSearchParams({ '@action': 'edit', realname: 'Not Mary' }) });
+      assert.deepEqual(errorsOf(anon.body), ['You do not have permission to create msg']);
+      const user = await chef.post(`user${tt.mary}`, { '@action': 'edit', realname: 'Not Mary' });
       assert.equal(user.status, 403);
-      assert.deepEqual(user.json(), { error: 'You do not have permission to edit user' });
+      assert.deepEqual(errorsOf(user.body), ['You do not have permission to edit user']);
       assert.equal((await node('issue', '1')).title, 'First');
       assert.equal((await node('user', tt.mary)).realname, 'Contrary, Mary');
       assert.deepEqual(await counts(), { issue: 1, msg: 0, file: 0 });
     });
 
-    it('refuses to edit a retired item and stores nothing', async () => {
-      assert.equal((await send(`${base}issue1`, { user: '1', body: new URLSearchParams({ '@action': 'retire' }) })).status, 302);
-      const reply = await send(`${base}issue1`, { user: tt.chef, body: new URLSearchParams({ '@action': 'edit', title: 'Still here?' }) });
+    it('refuses to edit a retired item (400) and stores nothing', async () => {
+      const admin = await loggedIn('admin', 'admin');
+      assert.equal((await admin.post('issue1', { '@action': 'retire' })).status, 302);
+      const reply = await chef.post('issue1', { '@action': 'edit', title: 'Still here?' });
       assert.equal(reply.status, 400);
-      assert.deepEqual(reply.json().errors, ['Edit Error: Requested item is retired']);
+      assert.deepEqual(errorsOf(reply.body), ['Edit Error: Requested item is retired']);
       assert.equal((await node('issue', '1')).title, 'First');
     });
 
-    it('exports the index query as CSV', async () => {
-      const reply = await send(`${base}issue?@action=export_csv&@columns=id,title,status&@sort=id`, { user: tt.chef });
+    it('answers an unknown action (400), class (404) and template (400) as Roundup does, storing nothing', async () => {
+      const action = await chef.post('issue', { '@action': 'frobnicate', title: 'unknown action' });
+      assert.equal(action.status, 400);
+      assert.deepEqual(errorsOf(action.body), ['No such action "frobnicate"']);
+      const cls = await chef.post('nosuchclass', { '@action': 'new', title: 'unknown class' });
+      assert.equal(cls.status, 404);
+      assert.equal(errorPageMessage(cls.body), 'There is no class called "nosuchclass"');
+      const template = await chef.get('issue?@template=nosuch');
+      assert.equal(template.status, 400);
+      assert.match(template.body, /No template file exists for templating &quot;issue&quot; with template &quot;nosuch&quot;/);
+      assert.deepEqual(await counts(), { issue: 1, msg: 0, file: 0 });
+    });
+
+    it('answers a property the class does not have with 400, storing nothing (a plain unknown field is ignored, as in Roundup)', async () => {
+      const edit = await chef.post('issue1', { '@action': 'edit', title: 'Renamed', '@add@nosuchprop': '1' });
+      assert.equal(edit.status, 400);
+      assert.deepEqual(errorsOf(edit.body), ['Form Error: You have submitted a add action for the property "nosuchprop" which doesn\'t exist']);
+      assert.equal((await node('issue', '1')).title, 'First');
+      const column = await chef.get('issue?@columns=id,nosuch');
+      assert.equal(column.status, 400);
+      assert.match(column.body, /Unknown column &quot;nosuch&quot; for class issue/);
+      const ignored = await chef.post('issue', { '@action': 'new', title: 'with a stray field', nosuchprop: 'x' });
+      assert.equal(ignored.status, 302);
+      assert.deepEqual(await counts(), { issue: 2, msg: 0, file: 0 });
+    });
+
+    it('never serves @@file/../config.ini', async () => {
+      for (const path of ['/demo/@@file/../config.ini', '/demo/@@file/%2e%2e/config.ini', '/demo/_file/../config.ini']) {
+        const reply = await send(served.port, 'GET', path, { headers: { Cookie: chef.cookie! } });
+        assert.equal(reply.status, 404, path);
+        assert.doesNotMatch(reply.body, /\[tracker\]|rdbms/, path);
+      }
+    });
+
+    it('exports the index query as CSV, sent as text/csv; charset=utf-8 like Roundup', async () => {
+      const reply = await chef.get('issue?@action=export_csv&@columns=id,title,status&@sort=id');
       assert.equal(reply.status, 200);
-      assert.equal(reply.headers.get('content-type'), 'text/csv; charset=utf-8');
-      assert.equal(reply.headers.get('content-disposition'), 'inline; filename=query.csv');
-      assert.equal(reply.text, '"id","title","status"\r\n"1","First","unread"\r\n');
+      assert.equal(reply.headers['content-type'], 'text/csv; charset=utf-8');
+      assert.equal(reply.headers['content-disposition'], 'inline; filename=query.csv');
+      assert.equal(reply.body, '"id","title","status"\r\n"1","First","unread"\r\n');
     });
 
     it('saves a search and redirects to its index', async () => {
-      const reply = await send(`${base}issue?@action=search&status=unread&@queryname=Unread&@columns=title`, { user: tt.chef });
+      const reply = await chef.get('issue?@action=search&status=unread&@queryname=Unread&@columns=title');
       assert.equal(reply.status, 302);
-      assert.equal(reply.headers.get('location'), `${base}issue?@dispname=Unread&@columns=title&@filter=status&@pagesize=50&@startwith=0&status=1`);
+      assert.equal(reply.headers.location, `${BASE_URL}issue?@dispname=Unread&@columns=title&@filter=status&@pagesize=50&@startwith=0&status=1`);
+      const check = await tt.admin();
+      try {
+        const queries = check.getclass('query');
+        const [id] = await queries.list();
+        assert.equal(await queries.get(id!, 'name'), 'Unread');
+        assert.equal(await queries.get(id!, 'creator'), tt.chef);
+      } finally {
+        await check.close();
+      }
     });
 
     describe('downloads', () => {
@@ -193,36 +198,37 @@ describe('web forms, actions and files over HTTP', function () {
 
       it('serves allow-listed types inline with nosniff, validators and ranges', async () => {
         const id = await attach('notes.txt', 'text/plain', 'hello world');
-        const full = await send(`${base}file${id}/notes.txt`);
+        const browser = served.browser();
+        const full = await browser.get(`file${id}/notes.txt`);
         assert.equal(full.status, 200);
-        assert.equal(full.text, 'hello world');
-        assert.equal(full.headers.get('content-type'), 'text/plain');
-        assert.equal(full.headers.get('x-content-type-options'), 'nosniff');
-        assert.equal(full.headers.get('content-security-policy'), "script-src 'none'");
-        assert.equal(full.headers.get('content-disposition'), 'inline; filename="notes.txt"');
-        assert.equal(full.headers.get('accept-ranges'), 'bytes');
-        const etag = full.headers.get('etag')!;
+        assert.equal(full.body, 'hello world');
+        assert.equal(full.headers['content-type'], 'text/plain');
+        assert.equal(full.headers['x-content-type-options'], 'nosniff');
+        assert.equal(full.headers['content-security-policy'], "script-src 'none'");
+        assert.equal(full.headers['content-disposition'], 'inline; filename="notes.txt"');
+        assert.equal(full.headers['accept-ranges'], 'bytes');
+        const etag = full.headers.etag!;
         assert.match(etag, /^"[0-9a-f]+-b-[0-9a-f]+"$/);
-        const lastModified = full.headers.get('last-modified')!;
+        const lastModified = full.headers['last-modified']!;
         assert.equal(lastModified, new Date(Math.floor(((await node('file', id)).activity as DateTime).epochMs / 1000) * 1000).toUTCString());
 
-        const head = await send(`${base}file${id}/notes.txt`, { method: 'HEAD' });
+        const head = await browser.request('HEAD', `file${id}/notes.txt`);
         assert.equal(head.status, 200);
-        assert.equal(head.headers.get('content-length'), '11');
-        assert.equal(head.text, '');
+        assert.equal(head.headers['content-length'], '11');
+        assert.equal(head.body, '');
 
-        assert.equal((await send(`${base}file${id}/notes.txt`, { headers: { 'If-None-Match': etag } })).status, 304);
-        assert.equal((await send(`${base}file${id}/notes.txt`, { headers: { 'If-Modified-Since': lastModified } })).status, 304);
-        assert.equal((await send(`${base}file${id}/notes.txt`, { headers: { 'If-Modified-Since': 'Thu, 01 Jan 1970 00:00:00 GMT' } })).status, 200);
+        assert.equal((await browser.get(`file${id}/notes.txt`, { 'If-None-Match': etag })).status, 304);
+        assert.equal((await browser.get(`file${id}/notes.txt`, { 'If-Modified-Since': lastModified })).status, 304);
+        assert.equal((await browser.get(`file${id}/notes.txt`, { 'If-Modified-Since': 'Thu, 01 Jan 1970 00:00:00 GMT' })).status, 200);
 
-        const part = await send(`${base}file${id}/notes.txt`, { headers: { Range: 'bytes=6-' } });
+        const part = await browser.get(`file${id}/notes.txt`, { Range: 'bytes=6-' });
         assert.equal(part.status, 206);
-        assert.equal(part.text, 'world');
-        assert.equal(part.headers.get('content-range'), 'bytes 6-10/11');
-        const outside = await send(`${base}file${id}/notes.txt`, { headers: { Range: 'bytes=20-30' } });
+        assert.equal(part.body, 'world');
+        assert.equal(part.headers['content-range'], 'bytes 6-10/11');
+        const outside = await browser.get(`file${id}/notes.txt`, { Range: 'bytes=20-30' });
         assert.equal(outside.status, 416);
-        assert.equal(outside.headers.get('content-range'), 'bytes */11');
-        assert.equal((await send(`${base}file${id}/notes.txt`, { headers: { Range: 'bytes=0-4', 'If-Range': '"stale"' } })).text, 'hello world');
+        assert.equal(outside.headers['content-range'], 'bytes */11');
+        assert.equal((await browser.get(`file${id}/notes.txt`, { Range: 'bytes=0-4', 'If-Range': '"stale"' })).body, 'hello world');
       });
 
       it('serves messages without a type as text/plain, and retired files still', async () => {
@@ -232,22 +238,22 @@ describe('web forms, actions and files over HTTP', function () {
         await setup.getclass('file').retire(file);
         await setup.commit();
         await setup.close();
-        const m = await send(`${base}msg${msg}/`);
-        assert.equal(m.headers.get('content-type'), 'text/plain');
-        assert.equal(m.headers.get('content-disposition'), `inline; filename="msg${msg}"`);
-        assert.equal(m.text, 'plain words');
-        const f = await send(`${base}file${file}/old.png`);
+        const m = await chef.get(`msg${msg}/`);
+        assert.equal(m.headers['content-type'], 'text/plain');
+        assert.equal(m.headers['content-disposition'], `inline; filename="msg${msg}"`);
+        assert.equal(m.body, 'plain words');
+        const f = await chef.get(`file${file}/old.png`);
         assert.equal(f.status, 200);
-        assert.equal(f.headers.get('content-type'), 'image/png');
+        assert.equal(f.headers['content-type'], 'image/png');
       });
 
       it('refuses to serve HTML as HTML without allow_html_file', async () => {
         const id = await attach('page.html', 'text/html', '<script>alert(1)</script>');
-        const reply = await send(`${base}file${id}/page.html`);
+        const reply = await chef.get(`file${id}/page.html`);
         assert.equal(reply.status, 200);
-        assert.equal(reply.headers.get('content-type'), 'application/octet-stream');
-        assert.equal(reply.headers.get('content-disposition'), 'attachment; filename="page.html"');
-        assert.equal(reply.headers.get('x-content-type-options'), 'nosniff');
+        assert.equal(reply.headers['content-type'], 'application/octet-stream');
+        assert.equal(reply.headers['content-disposition'], 'attachment; filename="page.html"');
+        assert.equal(reply.headers['x-content-type-options'], 'nosniff');
       });
 
       it('refuses files the user may not view (403) and unknown ones (404)', async () => {
@@ -255,12 +261,13 @@ describe('web forms, actions and files over HTTP', function () {
         const secret = await setup.getclass('secret').create({ name: 'key.txt', type: 'text/plain', content: 'hunter2' });
         await setup.commit();
         await setup.close();
-        const denied = await send(`${base}secret${secret}/key.txt`, { user: tt.chef });
+        const denied = await chef.get(`secret${secret}/key.txt`);
         assert.equal(denied.status, 403);
-        assert.deepEqual(denied.json(), { error: 'You are not allowed to view this file.' });
-        assert.equal((await send(`${base}secret${secret}/key.txt`, { user: '1' })).text, 'hunter2');
-        assert.equal((await send(`${base}file99/none.txt`)).status, 404);
-        assert.equal((await send(`${base}issue1/content`)).status, 404);
+        assert.deepEqual(errorsOf(denied.body), ['You are not allowed to view this file.']);
+        assert.doesNotMatch(denied.body, /hunter2/);
+        assert.equal((await (await loggedIn('admin', 'admin')).get(`secret${secret}/key.txt`)).body, 'hunter2');
+        assert.equal((await chef.get('file99/none.txt')).status, 404);
+        assert.equal((await chef.get('issue1/content')).status, 404);
       });
     });
   });
@@ -268,22 +275,22 @@ describe('web forms, actions and files over HTTP', function () {
   describe('with allow_html_file = yes', () => {
     before(async () => {
       tt = await createWebTestTracker({ settings: { web_allow_html_file: 'yes' } });
-      ({ url: base, close } = await startHarness(tt));
+      served = await serveTracker(tt.tracker);
     });
     after(async () => {
-      await close();
+      await served.close();
       await tt.cleanup();
     });
 
     it('serves uploaded HTML as text/html', async () => {
-      const fd = form({ '@action': 'new', name: 'page.html' });
-      fd.append('content', new Blob(['<p>hi</p>'], { type: 'text/html' }), 'page.html');
-      const created = await send(`${base}file`, { user: tt.chef, body: fd });
+      const chef = await loggedIn('Chef', 'chef-pw');
+      const created = await chef.postMultipart('file', { fields: [['@action', 'new'], ['name', 'page.html']], files: [['content', 'page.html', 'text/html', '<p>hi</p>']] });
       assert.equal(created.status, 302);
-      const reply = await send(`${base}file1/page.html`);
-      assert.equal(reply.headers.get('content-type'), 'text/html');
-      assert.equal(reply.headers.get('content-disposition'), 'inline; filename="page.html"');
-      assert.equal(reply.text, '<p>hi</p>');
+      assert.equal((await node('file', '1')).name, 'page.html');
+      const reply = await chef.get('file1/page.html');
+      assert.equal(reply.headers['content-type'], 'text/html');
+      assert.equal(reply.headers['content-disposition'], 'inline; filename="page.html"');
+      assert.equal(reply.body, '<p>hi</p>');
     });
   });
 });

@@ -24,7 +24,7 @@ export default function schema(toolkit) {
 export interface WebTestTracker {
   home: string;
   tracker: Tracker;
-  /** Ids of the users Roundup's tests add: Chef (3, "Bork, Chef") and mary (4, "Contrary, Mary"), both User. */
+  /** Ids of the users Roundup's tests add: Chef (3, "Bork, Chef", password "chef-pw") and mary (4, "Contrary, Mary", "mary-pw"), both User. */
   chef: string;
   mary: string;
   /** A checked unit of work acting as the user (admin is 1, anonymous 2). */
@@ -46,8 +46,8 @@ export async function createWebTestTracker(options: { backend?: BackendName; set
   const tracker = await Tracker.open(base.home);
   await tracker.initialise('admin');
   const setup = await tracker.open({ userid: '1' }, { checked: false });
-  const chef = await setup.getclass('user').create({ username: 'Chef', address: 'chef@bork.bork.bork', realname: 'Bork, Chef', roles: 'User' });
-  const mary = await setup.getclass('user').create({ username: 'mary', address: 'mary@test.test', realname: 'Contrary, Mary', roles: 'User' });
+  const chef = await setup.getclass('user').create({ username: 'Chef', password: 'chef-pw', address: 'chef@bork.bork.bork', realname: 'Bork, Chef', roles: 'User' });
+  const mary = await setup.getclass('user').create({ username: 'mary', password: 'mary-pw', address: 'mary@test.test', realname: 'Contrary, Mary', roles: 'User' });
   await setup.commit();
   await setup.close();
   return {

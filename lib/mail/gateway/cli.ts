@@ -16,10 +16,9 @@
  * - `-c/--default-class` overrides `[mailgw] default_class`; `-S/--set-value
  *   '[class.]prop=value[;...]'` (repeatable) gives extra values (see
  *   class-arguments.ts); `-v/--version` prints the version.
- * - The other sources (`mailbox`, `pop`, `pops`, `apop`, `imap`, `imaps`,
- *   `imaps_cram`, `imaps_oauth`, with `-O`/`-T` for OAuth) are recognised
- *   but NOT IMPLEMENTED YET: they print so and exit 1. The mailbox-source
- *   work of issue 6 fills them in on top of `processMessage`.
+ * - With a source (`mailbox`, `pop`, `pops`, `apop`, `imap`, `imaps`,
+ *   `imaps_cram`, `imaps_oauth`, with `-O`/`-T` for OAuth), every message
+ *   of the source is handled and removed once handled (cli-sources.ts).
  */
 
 import { statSync } from 'node:fs';
@@ -27,7 +26,10 @@ import { parseArgs } from 'node:util';
 import { RupError } from '../../errors.js';
 import { Tracker } from '../../tracker/tracker.js';
 import { PACKAGE_VERSION } from '../../util/package-info.js';
-import { EX_TEMPFAIL, type GatewayOptions, type GatewayResult, exitStatusFor, processMessage } from './gateway.js';
+import { DEFAULT_TOKEN_ENDPOINT } from '../sources/oauth-tokens.js';
+import { type Prompt, terminalPrompt } from '../sources/prompt.js';
+import { PROGRAM, reportLine } from './cli-report.js';
+import { EX_TEMPFAIL, type GatewayOptions, exitStatusFor, processMessage } from './gateway.js';
 
 /** Where roundup-mailgw reads and writes. */
 export interface MailgwIO {
@@ -35,14 +37,17 @@ export interface MailgwIO {
   readStdin(): Promise<Buffer>;
   out(text: string): void;
   err(text: string): void;
+  /** Asks for a missing user name or password of a network source; the process's terminal when not given. */
+  prompt?: Prompt;
 }
-
-const PROGRAM = 'roundup-mailgw';
 
 /** The mail sources Roundup knows besides the pipe. */
 export const MAIL_SOURCES = ['mailbox', 'pop', 'pops', 'apop', 'imap', 'imaps', 'imaps_cram', 'imaps_oauth'] as const;
+export type MailSource = (typeof MAIL_SOURCES)[number];
 
-const DEFAULT_TOKEN_ENDPOINT = 'https://login.microsoftonline.com/organizations/oauth2/v2.0/token';
+function isMailSource(name: string): name is MailSource {
+  return (MAIL_SOURCES as readonly string[]).includes(name);
+}
 
 const USAGE = `usage: ${PROGRAM} [-h] [-v] [-c DEFAULT_CLASS] [-O OAUTH_DIRECTORY] [-S SET_VALUE]
                       [-T OAUTH_TOKEN_ENDPOINT]
@@ -88,12 +93,19 @@ PIPE:
  again later.
 
 Mail source "mailbox":
- Every message of the UNIX mailbox file is handled in turn, and the file
- is emptied once all are handled:
+ Every message of the UNIX mailbox file is handled in turn; the file is
+ dot-locked meanwhile, and the messages handled are removed from it:
    mailbox /path/to/mailbox
 
 For the network sources, the user name and password may be kept in
 ~/.netrc (then only the server is given); missing ones are asked for.
+The server may be written server:port; TLS certificates are verified
+(NODE_EXTRA_CA_CERTS names a file of extra CA certificates).
+
+With a source, a message is removed from it only once it is stored,
+bounced or ignored. Exit status 0 means every message was; 75 means one
+could not be handled now and stays, with those after it, for the next
+run; 1 means the source could not be used.
 
 POP:     pop username:password@server   (also pop username@server, pop server)
 POPS:    the same over TLS
@@ -122,21 +134,6 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** The line reporting a result on standard error, or null for an ordinary outcome. */
-function report(result: GatewayResult): string | null {
-  switch (result.outcome) {
-    case 'tempfail':
-      return `${PROGRAM}: temporary failure, the message was not stored; deliver it again later: ${result.reason}\n`;
-    case 'bounced':
-      if (result.kind === 'unexpected') return `${PROGRAM}: error while handling the message (bounced; the admin was sent the details): ${result.reason}\n`;
-      return result.notice ? `${PROGRAM}: ${result.notice}\n` : null;
-    case 'stored':
-      return result.notice ? `${PROGRAM}: ${result.notice}\n` : null;
-    case 'ignored':
-      return null;
-  }
-}
-
 /** Pipe mode: one message from standard input. */
 async function pipe(home: string, io: MailgwIO, options: GatewayOptions): Promise<number> {
   const raw = await io.readStdin();
@@ -149,7 +146,7 @@ async function pipe(home: string, io: MailgwIO, options: GatewayOptions): Promis
   }
   try {
     const result = await processMessage(tracker, raw, options);
-    const line = report(result);
+    const line = reportLine(result, 'deliver it again later');
     if (line) io.err(line);
     return exitStatusFor(result);
   } finally {
@@ -222,10 +219,23 @@ export async function main(argv: readonly string[], io: MailgwIO, env: NodeJS.Pr
     return 1;
   }
   const source = args[1]!;
-  if ((MAIL_SOURCES as readonly string[]).includes(source)) {
-    // NOT IMPLEMENTED YET: the mailbox, POP and IMAP sources are the next part of issue 6.
-    io.err(`${PROGRAM}: the "${source}" mail source is not implemented yet; only pipe mode (a message on standard input) works so far\n`);
-    return 1;
+  if (isMailSource(source)) {
+    const usageError = (message: string) => {
+      io.err(HELP);
+      io.err(`\nError: ${message}\n`);
+      return 1;
+    };
+    const request = {
+      home,
+      source,
+      specification: args[2]!,
+      mailbox: args[3] ?? '',
+      ...(values['oauth-directory'] !== undefined ? { oauthDirectory: values['oauth-directory'] } : {}),
+      ...(values['oauth-token-endpoint'] !== undefined ? { tokenEndpoint: values['oauth-token-endpoint'] } : {}),
+    };
+    // Loaded only here: pipe mode, started once per message by the MTA, does without the IMAP and POP clients.
+    const { runSource } = await import('./cli-sources.js');
+    return runSource(request, { err: io.err, prompt: io.prompt ?? terminalPrompt(), usageError }, env, options);
   }
   io.err(HELP);
   io.err('\nError: The source must be either "mailbox", "pop", "pops", "apop", "imap", "imaps",  "imaps_cram", or "imaps_oauth"\n');

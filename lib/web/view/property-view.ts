@@ -340,12 +340,18 @@ export class PropertyView {
     return safe(`<textarea${attributes({ name: this.formname, rows: rows ?? 5, cols: cols ?? 40, ...extra })}>${escapeHtml(value)}</textarea>`);
   }
 
-  /** Passwords: the `<name>:confirm` input. */
+  /**
+   * Passwords: the confirmation input, named as the form grammar reads it:
+   * `@confirm@password`, or `user3@confirm@password` when the property is
+   * not the page's own.
+   */
   confirm(...args: unknown[]): SafeHtml {
     if (this.prop.kind !== 'Password' || !this.is_edit_ok()) return safe('');
     const opts = helperArgs(args, ['size']);
     const { size, ...extra } = opts;
-    return safe(`<input${attributes({ type: 'password', name: `${this.formname}:confirm`, size: size ?? 30, autocomplete: 'new-password', ...extra })}>`);
+    const designator = this.formname.slice(0, -(this.prop.name.length + 1));
+    const name = `${designator}@confirm@${this.prop.name}`;
+    return safe(`<input${attributes({ type: 'password', name, size: size ?? 30, autocomplete: 'new-password', ...extra })}>`);
   }
 }
 

@@ -1,10 +1,31 @@
-// Maintains the nosy list of issues (Roundup's updatenosy auditor):
-// the assignee, and the author and recipients of new messages, are added
-// to the nosy list, as [nosy] add_author and add_recipients say
-// ('new': only when the issue is created, 'yes': always, 'no': never).
+// The nosy list of issues, as Roundup's nosyreaction detector keeps it:
 //
-// Sending new messages to the nosy list is the mail gateway's part of this
-// detector and is not implemented yet.
+// - nosyreaction (reactor, on create and set): each message newly added
+//   to an issue is mailed to the users on its nosy list who have not had
+//   it yet, who are then added to the message's recipients, so nobody
+//   gets the same message twice and the msg journal tells who got what.
+//   The author gets it only as [nosy] messages_to_author says. Mail that
+//   cannot be sent fails the whole change (nothing is stored, the mail
+//   gateway asks its MTA to retry), as in Roundup.
+// - updatenosy (auditor, on create and set): the assignee, and the author
+//   and recipients of new messages, are added to the nosy list, as
+//   [nosy] add_author and add_recipients say ('new': only when the issue
+//   is created, 'yes': always, 'no': never).
+
+/** The messages added to the issue by this change (all of them on create). */
+async function determineNewMessages(cl, nodeid, oldvalues) {
+  const messages = await cl.get(nodeid, 'messages');
+  if (oldvalues === null) return messages;
+  if (!('messages' in oldvalues)) return [];
+  const before = new Set((oldvalues.messages ?? []).map(String));
+  return messages.filter((msgid) => !before.has(msgid));
+}
+
+async function nosyreaction(db, cl, nodeid, oldvalues) {
+  for (const msgid of await determineNewMessages(cl, nodeid, oldvalues)) {
+    await cl.nosymessage(nodeid, msgid, oldvalues);
+  }
+}
 
 async function updatenosy(db, cl, nodeid, newvalues) {
   const isNew = nodeid === null;
@@ -48,6 +69,8 @@ async function updatenosy(db, cl, nodeid, newvalues) {
 }
 
 export function init(db) {
+  db.issue.react('create', nosyreaction);
+  db.issue.react('set', nosyreaction);
   db.issue.audit('create', updatenosy);
   db.issue.audit('set', updatenosy);
 }

@@ -7,6 +7,7 @@ import { type MailgwIO, main } from '../../../lib/mail/gateway/cli.js';
 import { PACKAGE_VERSION } from '../../../lib/util/package-info.js';
 import { type RunningScript, startScript } from '../../support/scripts.js';
 import { createTestTracker, skipWithoutBackend } from '../../support/trackers.js';
+import { setTrackerOption as setOption } from '../sources/tracker-options.js';
 import { type GatewayTracker, fixtureMail, importedTracker } from './gateway-fixtures.js';
 
 class CaptureIO implements MailgwIO {
@@ -28,20 +29,6 @@ async function run(argv: string[], options: { input?: Buffer; env?: NodeJS.Proce
   const io = new CaptureIO(options.input);
   const status = await main(argv, io, options.env ?? {});
   return { status, stdout: io.stdout, stderr: io.stderr };
-}
-
-/** Sets `[section] option` in a tracker's config.ini (replacing its line, commented out or not, or adding one). */
-function setOption(home: string, section: string, option: string, value: string): void {
-  const file = join(home, 'config.ini');
-  const lines = readFileSync(file, 'utf8').split('\n');
-  const header = lines.indexOf(`[${section}]`);
-  assert.ok(header >= 0, `config.ini has [${section}]`);
-  let end = lines.findIndex((line, i) => i > header && line.startsWith('['));
-  if (end < 0) end = lines.length;
-  const at = lines.findIndex((line, i) => i > header && i < end && new RegExp(`^#?\\s*${option}\\s*=`).test(line));
-  if (at >= 0) lines[at] = `${option} = ${value}`;
-  else lines.splice(header + 1, 0, `${option} = ${value}`);
-  writeFileSync(file, lines.join('\n'));
 }
 
 const USAGE_START = 'usage: roundup-mailgw [-h] [-v] [-c DEFAULT_CLASS] [-O OAUTH_DIRECTORY] [-S SET_VALUE]\n';
@@ -75,7 +62,7 @@ describe('roundup-mailgw command line', () => {
     }
   });
 
-  it('checks the mail source: not enough information, an unknown source, and the sources not implemented yet', async () => {
+  it('checks the mail source: not enough information, an unknown source, a bad specification, an aborted prompt', async () => {
     const home = mkdtempSync(join(tmpdir(), 'rup-mailgw-'));
     try {
       const short = await run([home, 'mailbox']);
@@ -83,13 +70,18 @@ describe('roundup-mailgw command line', () => {
       const unknown = await run([home, 'frob', 'spec']);
       assert.equal(unknown.status, 1);
       assert.ok(unknown.stderr.endsWith('\nError: The source must be either "mailbox", "pop", "pops", "apop", "imap", "imaps",  "imaps_cram", or "imaps_oauth"\n'));
-      for (const source of ['mailbox', 'pop', 'pops', 'apop', 'imap', 'imaps', 'imaps_cram', 'imaps_oauth']) {
-        assert.deepEqual(await run([home, source, 'user@server']), {
-          status: 1,
-          stdout: '',
-          stderr: `roundup-mailgw: the "${source}" mail source is not implemented yet; only pipe mode (a message on standard input) works so far\n`,
-        });
+      const env = { HOME: home };
+      for (const source of ['pop', 'imaps']) {
+        const bad = await run([home, source, 'user:pw@server:99999'], { env });
+        assert.equal(bad.status, 1);
+        assert.ok(bad.stderr.startsWith(USAGE_START));
+        assert.ok(bad.stderr.endsWith(`\nError: ${source} specification not valid\n`));
       }
+      const asked: string[] = [];
+      const prompt = { ask: (q: string) => (asked.push(q), Promise.resolve(null)), close: () => undefined };
+      const io = new CaptureIO();
+      assert.equal(await main([home, 'imap', 'server.example'], Object.assign(io, { prompt }), env), 1);
+      assert.deepEqual([asked, io.stderr], [['User: '], '\nAborted by user.\n']);
     } finally {
       rmSync(home, { recursive: true, force: true });
     }
@@ -164,6 +156,8 @@ describe('roundup-mailgw command line', () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       setOption(t.home, 'mail', 'host', '127.0.0.1');
       setOption(t.home, 'mail', 'port', String(port));
+      // Test trackers write their mail to a debug file; this one must really try the SMTP server.
+      setOption(t.home, 'mail', 'debug', '');
       const result = await run([t.home], { input: fixtureMail('06-unknown-sender.eml') });
       assert.equal(result.status, 75);
       assert.match(result.stderr, /^roundup-mailgw: temporary failure, the message was not stored; deliver it again later: the message could not be stored \(You are not a registered user/);

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import type { Database } from '../../../lib/hyperdb/database.js';
 import { logInUser, loginAction } from '../../../lib/web/actions/login.js';
 import { logoutAction } from '../../../lib/web/actions/logout.js';
-import { configuredLocation } from '../../../lib/web/auth/middleware.js';
 import { SubmittedForm } from '../../../lib/web/form/form-data.js';
 import { cookieSettings } from '../../../lib/web/session/cookie.js';
 import { type SessionServices, configureSessionServices } from '../../../lib/web/session/session-services.js';
@@ -103,9 +102,5 @@ describe('login and logout actions', () => {
     assert.deepEqual(await logoutAction.run(req), { kind: 'redirect', location: BASE });
     assert.equal(session.id, null);
     assert.equal(await services.backend.sessions.get(sid, now), null);
-  });
-
-  it('takes the base path from [tracker] web', () => {
-    assert.deepEqual(configuredLocation(tt.tracker), { baseUrl: BASE, basePath: '/demo/' });
   });
 });

@@ -6,17 +6,15 @@ import { Tracker } from '../../../lib/tracker/tracker.js';
 import { CSRF_FAILURE } from '../../../lib/web/csrf.js';
 import { configureSessionServices } from '../../../lib/web/session/session-services.js';
 import { type TestTracker, createTestTracker } from '../../support/trackers.js';
-import { BASE_URL, type TestResponse, basic, cookiePair, send, startAuthHarness } from './auth-harness.js';
+import { BASE_URL, type Browser, COOKIE, ORIGIN, type ServedTracker, basic, cookiePair, errorsOf, send, serveTracker, userOf } from '../app-harness.js';
 
-const COOKIE = 'roundup_session_Roundupissuetracker';
-const POST_HEADERS = { Referer: `${BASE_URL}issue`, Origin: 'http://tracker.example' };
 const sha = (text: string) => `{SHA}${createHash('sha1').update(text).digest('hex')}`;
 const httpDate = (seconds: number) => new Date(Math.floor(seconds) * 1000).toUTCString();
 
-describe('web authentication, sessions and CSRF over HTTP', function () {
-  this.timeout(30000);
+describe('web authentication, sessions and CSRF over HTTP (the app with its defaults)', function () {
+  this.timeout(60000);
   let tt: TestTracker;
-  let harness: Awaited<ReturnType<typeof startAuthHarness>>;
+  let served: ServedTracker;
   let now = 1_700_000_000;
 
   before(async () => {
@@ -30,10 +28,12 @@ describe('web authentication, sessions and CSRF over HTTP', function () {
     await users.create({ username: 'bob@example.com', password: 'bob-pw', roles: 'User' });
     await setup.commit();
     await setup.close();
-    harness = await startAuthHarness(tt.tracker);
+    served = await serveTracker(tt.tracker);
+    // The session tables are made by the first request that uses the stores (its hourly cleanup).
+    assert.equal((await send(served.port, 'GET', '/demo/')).status, 200);
   });
   after(async () => {
-    await harness?.close();
+    await served?.close();
     await tt?.cleanup();
   });
   // Each test starts a minute later: login attempts of earlier tests do not count against its rate limit.
@@ -53,31 +53,24 @@ describe('web authentication, sessions and CSRF over HTTP', function () {
     }
   }
 
-  const get = (path: string, headers: Record<string, string> = {}) => send(harness.port, 'GET', path, { headers });
-  const post = (path: string, form: Record<string, string>, headers: Record<string, string> = {}) =>
-    send(harness.port, 'POST', path, { form, headers: { ...POST_HEADERS, ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) => send(served.port, 'GET', `/demo/${path}`, { headers });
 
-  /** A page's fresh CSRF token, for the browser with this cookie. */
-  async function tokenFor(cookie?: string): Promise<string> {
-    const page = await get('/demo/', cookie ? { Cookie: cookie } : {});
-    return page.body.csrf as string;
-  }
-
-  async function login(username: string, password: string, extra: Record<string, string> = {}, cookie?: string): Promise<TestResponse> {
-    const form = { '@action': 'login', __login_name: username, __login_password: password, '@csrf': await tokenFor(cookie), ...extra };
-    return post('/demo/', form, cookie ? { Cookie: cookie } : {});
-  }
-
-  /** Logs in and returns the `Cookie` header value of the new session. */
-  async function session(username = 'admin', password = 'admin'): Promise<string> {
-    const res = await login(username, password);
-    assert.equal(res.status, 302, JSON.stringify(res.body));
-    return cookiePair(res, COOKIE)!;
+  /** A browser logged in as the user. */
+  async function loggedIn(username = 'admin', password = 'admin'): Promise<Browser> {
+    const browser = served.browser();
+    const res = await browser.login(username, password);
+    assert.equal(res.status, 302, errorsOf(res.body).join());
+    return browser;
   }
 
   async function sessionCount(): Promise<number> {
     const rows = await tt.tracker.storage.backend.reader.all<{ n: number }>('SELECT COUNT(*) AS n FROM sessions');
     return Number(rows[0]!.n);
+  }
+
+  async function storedSession(sid: string): Promise<unknown> {
+    const rows = await tt.tracker.storage.backend.reader.all<{ v: string }>('SELECT session_value AS v FROM sessions WHERE session_key = ?', [sid]);
+    return rows[0] ? JSON.parse(rows[0].v) : null;
   }
 
   async function issueTitles(): Promise<string[]> {
@@ -92,96 +85,107 @@ describe('web authentication, sessions and CSRF over HTTP', function () {
 
   describe('login and logout', () => {
     it('treats a request without credentials as anonymous and sets no cookie', async () => {
-      const res = await get('/demo/');
+      const before = await sessionCount();
+      const res = await get('');
       assert.equal(res.status, 200);
-      assert.equal(res.body.user, 'anonymous');
+      assert.equal(userOf(res.body), 'anonymous');
       assert.deepEqual(res.cookies, []);
+      assert.equal(await sessionCount(), before);
     });
 
     it('logs in with the right password: a new session, a browser-session cookie, a redirect with a welcome', async () => {
       const before = await sessionCount();
-      const res = await login('admin', 'admin');
+      const browser = served.browser();
+      const res = await browser.login('admin', 'admin');
       assert.equal(res.status, 302);
       assert.equal(res.headers.location, `${BASE_URL}?@ok_message=Welcome%20admin%21`);
       assert.equal(res.cookies.length, 1);
       assert.match(res.cookies[0]!, new RegExp(`^${COOKIE}=[A-Za-z0-9_-]{43}; Path=/demo/; SameSite=Lax; HttpOnly$`));
       assert.equal(await sessionCount(), before + 1);
-      const sid = cookiePair(res, COOKIE)!.split('=')[1]!;
-      const stored = await tt.tracker.storage.backend.reader.all<{ v: string }>('SELECT session_value AS v FROM sessions WHERE session_key = ?', [sid]);
-      assert.deepEqual(JSON.parse(stored[0]!.v), { user: 'admin' });
-      const page = await get('/demo/', { Cookie: cookiePair(res, COOKIE)! });
-      assert.equal(page.body.user, 'admin');
+      assert.deepEqual(await storedSession(browser.cookie!.split('=')[1]!), { user: 'admin' });
+      const page = await browser.get('');
+      assert.equal(page.status, 200);
+      assert.equal(userOf(page.body), 'admin');
       assert.deepEqual(page.cookies, []);
     });
 
     it('keeps the cookie for a year with "remember me"', async () => {
-      const res = await login('admin', 'admin', { remember: '1' });
+      const res = await served.browser().login('admin', 'admin', { remember: 'yes' });
       assert.equal(res.status, 302);
       assert.match(res.cookies[0]!, new RegExp(`^${COOKIE}=[A-Za-z0-9_-]{43}; Path=/demo/; Expires=${httpDate(now + 365 * 86400)}; SameSite=Lax; HttpOnly$`));
+      assert.deepEqual(await storedSession(cookiePair(res)!.split('=')[1]!), { user: 'admin' });
     });
 
-    it('gives the same message for an unknown user and a wrong password, and starts no session', async () => {
+    it('gives the same answer for an unknown user and a wrong password, and starts no session', async () => {
       const before = await sessionCount();
-      const unknown = await login('nosuchuser', 'admin');
-      const wrong = await login('mary', 'wrong');
+      const unknown = await served.browser().login('nosuchuser', 'admin');
+      const wrong = await served.browser().login('mary', 'wrong');
       for (const res of [unknown, wrong]) {
         assert.equal(res.status, 403);
-        assert.deepEqual(res.body.errors, ['Invalid login']);
+        assert.deepEqual(errorsOf(res.body), ['Invalid login']);
+        assert.equal(userOf(res.body), 'anonymous');
         assert.deepEqual(res.cookies, []);
       }
+      assert.equal(unknown.body.replace(/value="[A-Za-z0-9_-]{43}"/g, ''), wrong.body.replace(/value="[A-Za-z0-9_-]{43}"/g, ''));
       assert.equal(await sessionCount(), before);
     });
 
     it('refuses a user without Web Access', async () => {
-      const res = await login('norole', 'secret');
+      const before = await sessionCount();
+      const res = await served.browser().login('norole', 'secret');
       assert.equal(res.status, 403);
-      assert.deepEqual(res.body.errors, ['You do not have permission to login']);
+      assert.deepEqual(errorsOf(res.body), ['You do not have permission to login']);
       assert.deepEqual(res.cookies, []);
+      assert.equal(await sessionCount(), before);
     });
 
     it('goes back to __came_from without its old messages, with the welcome or the error', async () => {
       const from = `${BASE_URL}issue?@action=search&@ok_message=old&@error_message=blam&@sort=-activity`;
-      const ok = await login('mary', 'mary-pw', { __came_from: from });
+      const ok = await served.browser().login('mary', 'mary-pw', { __came_from: from });
       assert.equal(ok.status, 302);
       assert.equal(ok.headers.location, `${BASE_URL}issue?%40action=search&%40ok_message=Welcome+mary%21&%40sort=-activity`);
-      assert.ok(cookiePair(ok, COOKIE));
-      const bad = await login('mary', 'nope', { __came_from: `${BASE_URL}issue39?@action=logout&@pagesize=50` });
+      assert.deepEqual(await storedSession(cookiePair(ok)!.split('=')[1]!), { user: 'mary' });
+      const bad = await served.browser().login('mary', 'nope', { __came_from: `${BASE_URL}issue39?@action=logout&@pagesize=50` });
       assert.equal(bad.status, 302);
       assert.equal(bad.headers.location, `${BASE_URL}issue39?%40error_message=Invalid+login&%40pagesize=50`);
       assert.deepEqual(bad.cookies, []);
     });
 
     it('refuses a __came_from outside the tracker and does not log in', async () => {
-      const res = await login('admin', 'admin', { __came_from: 'http://evil.example/demo/' });
+      const before = await sessionCount();
+      const res = await served.browser().login('admin', 'admin', { __came_from: 'http://evil.example/demo/' });
       assert.equal(res.status, 400);
-      assert.deepEqual(res.body.errors, ['Net location in http://evil.example/demo/ does not match base: tracker.example']);
+      assert.deepEqual(errorsOf(res.body), ['Net location in http://evil.example/demo/ does not match base: tracker.example']);
       assert.deepEqual(res.cookies, []);
+      assert.equal(await sessionCount(), before);
     });
 
     it('refuses a login by GET and one without a user name', async () => {
-      const viaGet = await get('/demo/?@action=login&__login_name=admin&__login_password=admin');
+      const before = await sessionCount();
+      const viaGet = await get('?@action=login&__login_name=admin&__login_password=admin');
       assert.equal(viaGet.status, 400);
-      assert.deepEqual(viaGet.body.errors, ['Invalid request']);
-      const noName = await post('/demo/', { '@action': 'login', '@csrf': await tokenFor() });
+      assert.deepEqual(errorsOf(viaGet.body), ['Invalid request']);
+      const noName = await served.browser().post('', { '@action': 'login' });
       assert.equal(noName.status, 400);
-      assert.deepEqual(noName.body.errors, ['Username required']);
+      assert.deepEqual(errorsOf(noName.body), ['Username required']);
+      assert.equal(await sessionCount(), before);
     });
 
     it('logs out: the session is destroyed, the cookie deleted, the browser sent home', async () => {
-      const cookie = await session();
-      const sid = cookie.split('=')[1]!;
-      const res = await get('/demo/issue?@action=logout', { Cookie: cookie });
+      const browser = await loggedIn();
+      const cookie = browser.cookie!;
+      const res = await browser.get('issue?@action=logout');
       assert.equal(res.status, 302);
       assert.equal(res.headers.location, BASE_URL);
       assert.deepEqual(res.cookies, [`${COOKIE}=; Path=/demo/; Expires=${httpDate(now - 1)}; SameSite=Lax; HttpOnly`]);
-      assert.equal((await tt.tracker.storage.backend.reader.all('SELECT 1 FROM sessions WHERE session_key = ?', [sid])).length, 0);
-      const after = await get('/demo/', { Cookie: cookie });
-      assert.equal(after.body.user, 'anonymous');
+      assert.equal(await storedSession(cookie.split('=')[1]!), null);
+      const after = await get('', { Cookie: cookie });
+      assert.equal(userOf(after.body), 'anonymous');
       assert.deepEqual(after.cookies, [`${COOKIE}=; Path=/demo/; Expires=${httpDate(now - 1)}; SameSite=Lax; HttpOnly`]);
     });
 
     it('re-hashes a legacy SHA password as PBKDF2S5 on login', async () => {
-      const res = await login('legacy', 'old-secret');
+      const res = await served.browser().login('legacy', 'old-secret');
       assert.equal(res.status, 302);
       const db = await tt.tracker.open({ userid: '1' }, { checked: false });
       try {
@@ -190,160 +194,212 @@ describe('web authentication, sessions and CSRF over HTTP', function () {
       } finally {
         await db.close();
       }
-      assert.equal((await login('legacy', 'old-secret')).status, 302, 'the new hash verifies');
+      assert.equal((await served.browser().login('legacy', 'old-secret')).status, 302, 'the new hash verifies');
     });
   });
 
   describe('rate limiting', () => {
     it('refuses the fourth login of a minute, even with the right password, with 429 and the rate-limit headers', async () => {
-      for (let i = 0; i < 3; i++) assert.equal((await login('mary', 'guess')).status, 403);
-      const res = await login('mary', 'mary-pw');
+      for (let i = 0; i < 3; i++) assert.equal((await served.browser().login('mary', 'guess')).status, 403);
+      const before = await sessionCount();
+      const res = await served.browser().login('mary', 'mary-pw');
       assert.equal(res.status, 429);
-      assert.deepEqual(res.body.errors, ['Logins occurring too fast. Please wait: 20 seconds.']);
+      assert.deepEqual(errorsOf(res.body), ['Logins occurring too fast. Please wait: 20 seconds.']);
       assert.equal(res.headers['retry-after'], '20');
       assert.equal(res.headers['x-ratelimit-limit'], '3');
       assert.equal(res.headers['x-ratelimit-limit-period'], '60');
       assert.equal(res.headers['x-ratelimit-remaining'], '0');
       assert.equal(res.headers['x-ratelimit-reset'], '60.0');
       assert.deepEqual(res.cookies, []);
+      assert.equal(await sessionCount(), before);
       now += 20;
-      assert.equal((await login('mary', 'mary-pw')).status, 302);
+      assert.equal((await served.browser().login('mary', 'mary-pw')).status, 302);
+      assert.equal(await sessionCount(), before + 1);
     });
 
     it('does not limit with login_attempts_min = 0', async () => {
       await withSettings({ login_attempts_min: '0' }, async () => {
-        for (let i = 0; i < 5; i++) assert.equal((await login('mary', 'guess')).status, 403);
+        for (let i = 0; i < 5; i++) assert.equal((await served.browser().login('mary', 'guess')).status, 403);
       });
     });
   });
 
   describe('HTTP authentication', () => {
     it('accepts Basic credentials without starting a session', async () => {
-      const res = await get('/demo/', { Authorization: basic('mary', 'mary-pw') });
+      const before = await sessionCount();
+      const res = await get('', { Authorization: basic('mary', 'mary-pw') });
       assert.equal(res.status, 200);
-      assert.equal(res.body.user, 'mary');
+      assert.equal(userOf(res.body), 'mary');
       assert.deepEqual(res.cookies, []);
+      assert.equal(await sessionCount(), before);
     });
 
-    it('answers wrong Basic credentials with 401 and a Basic challenge naming the tracker', async () => {
-      const res = await get('/demo/', { Authorization: basic('mary', 'wrong') });
+    it('answers wrong Basic credentials with 401, a Basic challenge naming the tracker, and the front page as anonymous', async () => {
+      const res = await get('issue', { Authorization: basic('mary', 'wrong') });
       assert.equal(res.status, 401);
       assert.equal(res.headers['www-authenticate'], 'Basic realm="Roundup issue tracker"');
-      assert.deepEqual(res.body, { user: 'anonymous', errors: ['Invalid login'] });
+      assert.deepEqual(errorsOf(res.body), ['Invalid login']);
+      assert.equal(userOf(res.body), 'anonymous');
+    });
+
+    it('re-hashes a legacy password on a Basic login too', async () => {
+      const db = await tt.tracker.open({ userid: '1' }, { checked: false });
+      const users = db.getclass('user');
+      const id = await users.create({ username: 'oldbasic', password: sha('basic-secret'), roles: 'User' });
+      await db.commit();
+      await db.close();
+      assert.equal(userOf((await get('', { Authorization: basic('oldbasic', 'basic-secret') })).body), 'oldbasic');
+      const check = await tt.tracker.open({ userid: '1' }, { checked: false });
+      try {
+        assert.match((await check.getclass('user').get(id, 'password')) as string, /^\{PBKDF2S5\}1000\$/);
+      } finally {
+        await check.close();
+      }
     });
 
     it('ignores Basic credentials when http_auth is off', async () => {
       await withSettings({ http_auth: 'no' }, async () => {
-        const res = await get('/demo/', { Authorization: basic('mary', 'wrong') });
+        const res = await get('', { Authorization: basic('mary', 'wrong') });
         assert.equal(res.status, 200);
-        assert.equal(res.body.user, 'anonymous');
+        assert.equal(userOf(res.body), 'anonymous');
       });
     });
 
     it('refuses bearer tokens: JWT is not supported', async () => {
-      const res = await get('/demo/', { Authorization: 'Bearer abc.def.ghi' });
+      const res = await get('', { Authorization: 'Bearer abc.def.ghi' });
       assert.equal(res.status, 401);
-      assert.deepEqual(res.body.errors, ['Support for jwt disabled by admin.']);
+      assert.deepEqual(errorsOf(res.body), ['Support for jwt disabled by admin.']);
     });
 
     it('trusts REMOTE_USER from the transport only when http_auth is on', async () => {
-      assert.equal((await get('/demo/', { 'X-Test-Remote-User': 'mary' })).body.user, 'mary');
-      assert.equal((await get('/demo/', { 'X-Test-Remote-User': 'nosuchuser' })).body.user, 'anonymous');
+      assert.equal(userOf((await get('', { 'X-Test-Remote-User': 'mary' })).body), 'mary');
+      assert.equal(userOf((await get('', { 'X-Test-Remote-User': 'nosuchuser' })).body), 'anonymous');
       await withSettings({ http_auth: 'no' }, async () => {
-        assert.equal((await get('/demo/', { 'X-Test-Remote-User': 'mary' })).body.user, 'anonymous');
+        assert.equal(userOf((await get('', { 'X-Test-Remote-User': 'mary' })).body), 'anonymous');
       });
     });
 
+    it('acts as the REMOTE_USER: what it creates is theirs', async () => {
+      const token = (await get('issue?@template=item', { 'X-Test-Remote-User': 'mary' })).body.match(/name="@csrf" value="([^"]+)"/)![1]!;
+      const res = await send(served.port, 'POST', '/demo/issue', {
+        form: { '@action': 'new', title: 'by remote user', '@csrf': token },
+        headers: { 'X-Test-Remote-User': 'mary', Referer: `${BASE_URL}issue`, Origin: ORIGIN },
+      });
+      assert.equal(res.status, 302);
+      const db = await tt.tracker.open({ userid: '1' }, { checked: false });
+      try {
+        const issues = db.getclass('issue');
+        const id = (await issues.filter(null, { title: 'by remote user' }))[0]!;
+        assert.equal(await issues.get(id, 'creator'), await db.getclass('user').lookup('mary'));
+      } finally {
+        await db.close();
+      }
+    });
+
     it('lower-cases the realm of REMOTE_USER with http_auth_convert_realm_to_lowercase', async () => {
-      assert.equal((await get('/demo/', { 'X-Test-Remote-User': 'bob@EXAMPLE.COM' })).body.user, 'anonymous');
+      assert.equal(userOf((await get('', { 'X-Test-Remote-User': 'bob@EXAMPLE.COM' })).body), 'anonymous');
       await withSettings({ http_auth_convert_realm_to_lowercase: 'yes' }, async () => {
-        assert.equal((await get('/demo/', { 'X-Test-Remote-User': 'bob@EXAMPLE.COM' })).body.user, 'bob@example.com');
+        assert.equal(userOf((await get('', { 'X-Test-Remote-User': 'bob@EXAMPLE.COM' })).body), 'bob@example.com');
       });
     });
 
     it('reads a request header only when http_auth_header names it (HTTP_X_REMOTE_USER)', async () => {
-      assert.equal((await get('/demo/', { 'X-Remote-User': 'mary', 'Remote-User': 'mary' })).body.user, 'anonymous');
+      assert.equal(userOf((await get('', { 'X-Remote-User': 'mary', 'Remote-User': 'mary' })).body), 'anonymous');
       await withSettings({ http_auth_header: 'HTTP_X_REMOTE_USER' }, async () => {
-        assert.equal((await get('/demo/', { 'X-Remote-User': 'mary' })).body.user, 'mary');
+        assert.equal(userOf((await get('', { 'X-Remote-User': 'mary' })).body), 'mary');
       });
     });
 
     it('prefers the front server user over the session cookie unless cookie_takes_precedence', async () => {
-      const cookie = await session();
-      assert.equal((await get('/demo/', { Cookie: cookie, 'X-Test-Remote-User': 'mary' })).body.user, 'mary');
+      const cookie = (await loggedIn()).cookie!;
+      assert.equal(userOf((await get('', { Cookie: cookie, 'X-Test-Remote-User': 'mary' })).body), 'mary');
       await withSettings({ cookie_takes_precedence: 'yes' }, async () => {
-        assert.equal((await get('/demo/', { Cookie: cookie, 'X-Test-Remote-User': 'mary' })).body.user, 'admin');
-        assert.equal((await get('/demo/', { 'X-Test-Remote-User': 'mary' })).body.user, 'mary');
+        assert.equal(userOf((await get('', { Cookie: cookie, 'X-Test-Remote-User': 'mary' })).body), 'admin');
+        assert.equal(userOf((await get('', { 'X-Test-Remote-User': 'mary' })).body), 'mary');
       });
     });
   });
 
   describe('CSRF', () => {
-    const newIssue = (title: string, cookie: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) =>
-      post('/demo/issue', { '@action': 'new', title, ...extra }, { Cookie: cookie, ...headers });
+    const newIssue = (browser: Browser, title: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) =>
+      browser.post('issue', { '@action': 'new', title, ...extra }, { headers });
 
     it('accepts a form with its token once, and refuses the token used again', async () => {
-      const cookie = await session();
-      const token = await tokenFor(cookie);
-      const first = await newIssue('first', cookie, { '@csrf': token });
+      const browser = await loggedIn();
+      const token = await browser.token();
+      const first = await newIssue(browser, 'first', { '@csrf': token });
       assert.equal(first.status, 302);
-      const again = await newIssue('again', cookie, { '@csrf': token });
+      const again = await newIssue(browser, 'again', { '@csrf': token });
       assert.equal(again.status, 400);
-      assert.deepEqual(again.body.errors, [CSRF_FAILURE]);
-      assert.deepEqual(await issueTitles(), ['first']);
+      assert.deepEqual(errorsOf(again.body), [CSRF_FAILURE]);
+      const titles = await issueTitles();
+      assert.ok(titles.includes('first'));
+      assert.ok(!titles.includes('again'));
     });
 
     it('refuses a forged token', async () => {
-      const res = await newIssue('forged', await session(), { '@csrf': 'x'.repeat(43) });
+      const res = await newIssue(await loggedIn(), 'forged', { '@csrf': 'x'.repeat(43) });
       assert.equal(res.status, 400);
-      assert.deepEqual(res.body.errors, [CSRF_FAILURE]);
+      assert.deepEqual(errorsOf(res.body), [CSRF_FAILURE]);
       assert.ok(!(await issueTitles()).includes('forged'));
     });
 
     it('accepts a form without a token under csrf_enforce_token=yes and refuses it under required', async () => {
-      const cookie = await session();
+      const browser = await loggedIn();
       await withSettings({ csrf_enforce_token: 'required' }, async () => {
-        const res = await newIssue('no token, required', cookie);
+        const res = await browser.post('issue', { '@action': 'new', title: 'no token, required' }, { token: false });
         assert.equal(res.status, 400);
-        assert.deepEqual(res.body.errors, [CSRF_FAILURE]);
+        assert.deepEqual(errorsOf(res.body), [CSRF_FAILURE]);
       });
-      assert.equal((await newIssue('no token, yes', cookie)).status, 302);
+      assert.equal((await browser.post('issue', { '@action': 'new', title: 'no token, yes' }, { token: false })).status, 302);
       const titles = await issueTitles();
       assert.ok(titles.includes('no token, yes'));
       assert.ok(!titles.includes('no token, required'));
     });
 
-    it('destroys a token sent in a GET query, so the form holding it is refused', async () => {
-      const cookie = await session();
-      const token = await tokenFor(cookie);
-      const leak = await get(`/demo/issue?@csrf=${token}`, { Cookie: cookie, Referer: `${BASE_URL}issue3` });
+    it('destroys a token sent in a GET query and logs it, so the form holding it is refused', async () => {
+      const browser = await loggedIn();
+      const token = await browser.token();
+      const leak = await browser.get(`issue?@csrf=${token}`, { Referer: `${BASE_URL}issue3` });
       assert.equal(leak.status, 200);
-      assert.deepEqual(harness.log.at(-1), { level: 'error', message: `csrf key used with wrong method from: ${BASE_URL}issue3` });
-      const res = await newIssue('leaked', cookie, { '@csrf': token });
+      assert.equal(served.logged.at(-1), `error: csrf key used with wrong method from: ${BASE_URL}issue3`);
+      const res = await newIssue(browser, 'leaked', { '@csrf': token });
       assert.equal(res.status, 400);
+      assert.deepEqual(errorsOf(res.body), [CSRF_FAILURE]);
       assert.ok(!(await issueTitles()).includes('leaked'));
     });
 
-    it('refuses a foreign Origin', async () => {
-      const cookie = await session();
-      const res = await newIssue('evil origin', cookie, { '@csrf': await tokenFor(cookie) }, { Origin: 'http://evil.example' });
+    it('refuses a foreign Origin (403)', async () => {
+      const res = await newIssue(await loggedIn(), 'evil origin', {}, { Origin: 'http://evil.example' });
       assert.equal(res.status, 403);
-      assert.deepEqual(res.body.errors, ['Invalid Origin http://evil.example']);
+      assert.deepEqual(errorsOf(res.body), ['Invalid Origin http://evil.example']);
       assert.ok(!(await issueTitles()).includes('evil origin'));
     });
 
+    it('refuses a foreign Referer and a foreign Host (403)', async () => {
+      const browser = await loggedIn();
+      const referer = await newIssue(browser, 'evil referer', {}, { Referer: 'http://evil.example/demo/issue' });
+      assert.equal(referer.status, 403);
+      assert.deepEqual(errorsOf(referer.body), ['Invalid Referer http://evil.example/demo/issue, http://tracker.example/demo/']);
+      const token = await browser.token();
+      const host = await browser.request('POST', 'issue', {
+        form: { '@action': 'new', title: 'evil host', '@csrf': token },
+        headers: { Referer: `${BASE_URL}issue`, Origin: ORIGIN },
+        host: 'evil.example',
+      });
+      assert.equal(host.status, 403);
+      const titles = await issueTitles();
+      assert.ok(!titles.includes('evil referer'));
+      assert.ok(!titles.includes('evil host'));
+    });
+
     it('lets a missing Referer pass under yes and refuses it under required', async () => {
-      const cookie = await session();
-      const noReferer = { Referer: '', Origin: 'http://tracker.example' };
-      const strip = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== ''));
-      const postWithout = (title: string, token: string) =>
-        send(harness.port, 'POST', '/demo/issue', { form: { '@action': 'new', title, '@csrf': token }, headers: strip({ ...noReferer, Cookie: cookie }) });
-      assert.equal((await postWithout('no referer, yes', await tokenFor(cookie))).status, 302);
-      const token = await tokenFor(cookie);
+      const browser = await loggedIn();
+      assert.equal((await newIssue(browser, 'no referer, yes', {}, { Referer: '' })).status, 302);
       await withSettings({ csrf_enforce_header_referer: 'required' }, async () => {
-        const res = await postWithout('no referer, required', token);
+        const res = await newIssue(browser, 'no referer, required', {}, { Referer: '' });
         assert.equal(res.status, 403);
-        assert.deepEqual(res.body.errors, ['Missing header: REFERER']);
+        assert.deepEqual(errorsOf(res.body), ['Missing header: REFERER']);
       });
       const titles = await issueTitles();
       assert.ok(titles.includes('no referer, yes'));
@@ -351,24 +407,27 @@ describe('web authentication, sessions and CSRF over HTTP', function () {
     });
 
     it("refuses the token of another session of the same user, and a logged-out session's token", async () => {
-      const first = await session();
-      const second = await session();
-      assert.notEqual(first, second);
-      const res = await newIssue('other session', second, { '@csrf': await tokenFor(first) });
+      const first = await loggedIn();
+      const second = await loggedIn();
+      assert.notEqual(first.cookie, second.cookie);
+      const res = await newIssue(second, 'other session', { '@csrf': await first.token() });
       assert.equal(res.status, 400);
-      assert.deepEqual(res.body.errors, [CSRF_FAILURE]);
-      const token = await tokenFor(second);
-      await get('/demo/?@action=logout', { Cookie: second });
-      const anonymous = await post('/demo/', { '@action': 'login', __login_name: 'admin', __login_password: 'admin', '@csrf': token });
+      assert.deepEqual(errorsOf(res.body), [CSRF_FAILURE]);
+      const token = await second.token();
+      await second.get('?@action=logout');
+      assert.equal(second.cookie, undefined);
+      const before = await sessionCount();
+      const anonymous = await second.post('', { '@action': 'login', __login_name: 'admin', __login_password: 'admin', '@csrf': token });
       assert.equal(anonymous.status, 400);
       assert.deepEqual(anonymous.cookies, []);
+      assert.equal(await sessionCount(), before);
       assert.ok(!(await issueTitles()).includes('other session'));
     });
   });
 
   describe('anonymous without Web Access', () => {
     let closed: TestTracker;
-    let closedHarness: Awaited<ReturnType<typeof startAuthHarness>>;
+    let closedServer: ServedTracker;
 
     before(async () => {
       closed = await createTestTracker({ initialise: false });
@@ -377,26 +436,24 @@ describe('web authentication, sessions and CSRF over HTTP', function () {
       writeFileSync(schema, readFileSync(schema, 'utf8').replace("security.addPermissionToRole('Anonymous', 'Web Access');", ''));
       closed.tracker = await Tracker.open(closed.home);
       await closed.tracker.initialise('admin');
-      closedHarness = await startAuthHarness(closed.tracker);
+      closedServer = await serveTracker(closed.tracker);
     });
     after(async () => {
-      await closedHarness?.close();
+      await closedServer?.close();
       await closed?.cleanup();
     });
 
-    it('refuses pages, but allows logging in and the registration page', async () => {
-      const page = await send(closedHarness.port, 'GET', '/demo/issue');
+    it('refuses pages (403, the front page with the reason), but allows logging in and the registration page', async () => {
+      const browser = closedServer.browser();
+      const page = await browser.get('issue');
       assert.equal(page.status, 403);
-      assert.deepEqual(page.body.errors, ['Anonymous users are not allowed to use the web interface']);
-      const register = await send(closedHarness.port, 'GET', '/demo/user?@template=register');
-      assert.equal(register.status, 200);
-      const res = await send(closedHarness.port, 'POST', '/demo/', {
-        form: { '@action': 'login', __login_name: 'admin', __login_password: 'admin' },
-        headers: POST_HEADERS,
-      });
+      assert.deepEqual(errorsOf(page.body), ['Anonymous users are not allowed to use the web interface']);
+      assert.equal((await browser.get('user?@template=register')).status, 200);
+      const res = await browser.login('admin', 'admin');
       assert.equal(res.status, 302);
-      const cookie = res.cookies[0]!.split(';')[0]!;
-      assert.equal((await send(closedHarness.port, 'GET', '/demo/issue', { headers: { Cookie: cookie } })).body.user, 'admin');
+      const issues = await browser.get('issue');
+      assert.equal(issues.status, 200);
+      assert.equal(userOf(issues.body), 'admin');
     });
   });
 });

@@ -2,9 +2,13 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { type Browser, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
+import { type Browser, type BrowserContext, type BrowserContextOptions, type Page, chromium } from 'playwright-core';
+import type { Database } from '../../../lib/hyperdb/database.js';
 import { DateTime } from '../../../lib/hyperdb/date.js';
 import { createTrackerApp } from '../../../lib/web/app.js';
+import { sessionCookieName } from '../../../lib/web/session/cookie.js';
+import type { RecordData } from '../../../lib/web/session/session-store.js';
+import { sessionServices } from '../../../lib/web/session/session-services.js';
 import { repoRoot } from '../../support/paths.js';
 import { type TestTracker, createTestTracker } from '../../support/trackers.js';
 
@@ -86,35 +90,27 @@ export async function startBrowserTracker(): Promise<BrowserTracker> {
   };
 }
 
+/** Runs `fn` on the tracker's database as the admin, unchecked, and closes it. */
+export async function inDb<T>(tracker: BrowserTracker, fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await tracker.tt.tracker.open({ userid: '1' }, { checked: false });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /**
- * Whether the handler logs people in: the home page's login form, posted
- * as a browser would (with its CSRF token, Origin and Referer), must
- * answer with a redirect welcoming the user and a session cookie. Returns
- * null when it does, else why not (the reason the suite is skipped).
+ * What the tracker's session store holds for the browser context's
+ * session cookie: null when the context has no cookie or the store no
+ * such session (after a logout).
  */
-export async function loginUnavailable(base: string): Promise<string | null> {
-  const home = await fetch(base);
-  const html = await home.text();
-  if (!/name="__login_name"/.test(html)) return 'the home page has no login form';
-  const token = /<input type="hidden" name="@csrf" value="([^"]*)">/.exec(html)?.[1] ?? '';
-  const cookie = home.headers.get('set-cookie')?.split(';')[0] ?? '';
-  const res = await fetch(base, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { origin: new URL(base).origin, referer: base, ...(cookie ? { cookie } : {}) },
-    body: new URLSearchParams({ __login_name: 'demo', __login_password: 'demo', '@action': 'login', '@csrf': token }),
-  });
-  const location = res.headers.get('location') ?? '';
-  const setCookie = res.headers.get('set-cookie') ?? '';
-  if (res.status === 302 && location.includes('Welcome') && /roundup_session_/.test(setCookie)) return null;
-  const body = res.status === 302 ? '' : await res.text();
-  const alert = /role="alert"[^>]*>([\s\S]*?)<\/div>\s*<\/div>/.exec(body)?.[1] ?? body;
-  const page = res.status === 302 ? location : alert.replace(/<p class="visually-hidden">[^<]*<\/p>/, '').replace(/<[^>]+>/g, ' ').replace(/&quot;/g, '"').replace(/\s+/g, ' ').trim().slice(0, 200);
-  return (
-    `createTrackerApp does not log users in yet (login answered ${res.status}: ${page}); ` +
-    'wire the session/auth middleware (lib/web/auth, lib/web/session), the CSRF guard (lib/web/csrf.ts) ' +
-    'and the login/logout actions into createTrackerApp'
-  );
+export async function storedSession(tracker: BrowserTracker, context: BrowserContext): Promise<RecordData | null> {
+  const name = sessionCookieName(tracker.tt.tracker.name, false);
+  const cookie = (await context.cookies(tracker.base)).find((c) => c.name === name);
+  if (!cookie) return null;
+  const services = sessionServices(tracker.tt.tracker);
+  return (await services.backend.sessions.get(cookie.value, services.now()))?.data ?? null;
 }
 
 /**

@@ -1,0 +1,41 @@
+import type { Tracker } from '../tracker/tracker.js';
+import { CsrfTokens, verifyCsrf } from './csrf.js';
+import type { WebLogger } from './error-funnel.js';
+import type { CsrfGuard } from './web-hooks.js';
+import type { SessionHandle, WebRequest } from './web-types.js';
+
+/**
+ * The CSRF guard of a tracker's web interface (csrf.ts): every request is
+ * judged by `verifyCsrf` against the tracker's base URL, and the forms of
+ * a page get tokens bound to the request's user and session. What the
+ * checks find goes to the web logger (Roundup logs refusals as errors).
+ */
+export function tokenCsrfGuard(tracker: Tracker, logger: WebLogger): CsrfGuard {
+  // The tokens a request has handed out, by its session: the one object all copies of a request share.
+  const issued = new WeakMap<SessionHandle, CsrfTokens>();
+  const tokensOf = (req: WebRequest): CsrfTokens => {
+    let tokens = issued.get(req.session);
+    if (!tokens) {
+      const session = req.session;
+      tokens = new CsrfTokens(tracker, req.user.userid, () => session.id);
+      issued.set(session, tokens);
+    }
+    return tokens;
+  };
+  return {
+    async check(req) {
+      const verdict = await verifyCsrf(
+        tracker,
+        { method: req.method, headers: req.headers, form: req.form, baseUrl: req.baseUrl, userid: req.user.userid, sessionId: req.session.id },
+        (level, message) => (level === 'error' ? logger.error(message) : logger.warn(message)),
+      );
+      return verdict.ok ? null : { message: verdict.message, status: verdict.status };
+    },
+    issue: (req, lifetimeMinutes) => tokensOf(req).issue(lifetimeMinutes),
+    async flush(req) {
+      const tokens = issued.get(req.session);
+      issued.delete(req.session);
+      if (tokens) await tokens.flush();
+    },
+  };
+}
