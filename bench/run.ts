@@ -2,6 +2,7 @@ import { buildTracker, indexPage, medianMs, textSearch } from './core.js';
 import { benchExportImport, describeExportImport } from './export-import.js';
 import { benchWeb } from './web.js';
 import { benchMailgw } from './mailgw.js';
+import { benchFrontends } from './frontends.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../test/support/paths.js';
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
   if (reason) console.log(`[postgresql] skipped: ${reason}`);
   else await benchBackend('postgresql', issues);
   for (const line of await benchMailgw()) console.log(line);
+  for (const line of await benchFrontends(workDir())) console.log(line);
 }
 
 main().catch((err) => {

@@ -168,7 +168,7 @@ async function feedBody(connection: BridgeConnection, body: Readable | null, len
 }
 
 /** The CGI variables of a request that came through {@link InProcessHttp}; undefined for other requests. */
-export function cgiVariablesOf(req: IncomingMessage): CgiVariables | undefined {
+function cgiVariablesOf(req: IncomingMessage): CgiVariables | undefined {
   return req.socket instanceof BridgeConnection ? req.socket.variables : undefined;
 }
 

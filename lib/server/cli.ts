@@ -68,7 +68,7 @@ function startProblems(settings: ServerSettings): string[] {
 }
 
 /** Options whose change needs a restart (they shape the socket or the processes). */
-const RESTART_OPTIONS: Array<keyof ServerSettings> = ['host', 'port', 'ssl', 'pem', 'multiprocess', 'maxChildren', 'user', 'group', 'logfile', 'pidfile', 'httpVersion', 'nodaemon', 'includeHeaders', 'trustedProxies'];
+const RESTART_OPTIONS: Array<keyof ServerSettings> = ['host', 'port', 'ssl', 'pem', 'multiprocess', 'maxChildren', 'user', 'group', 'logfile', 'pidfile', 'httpVersion', 'nodaemon', 'includeHeaders', 'trustedProxies', 'basePath'];
 
 /**
  * Runs the command. Resolves to the exit status: at once for `-h`, `-v`,
@@ -234,9 +234,15 @@ async function runServer(args: ServerArgs, settings: ServerSettings, startDir: s
       }
       const changed = RESTART_OPTIONS.filter((key) => JSON.stringify(next[key]) !== JSON.stringify(settings[key]));
       if (changed.length > 0) logger.warn(`SIGHUP: changes to ${changed.join(', ')} take effect after a restart`);
-      serving?.reconfigure(next);
-      pool?.reconfigure(next);
-      logger.info(`SIGHUP: configuration reloaded; trackers: ${[...next.trackers.keys()].join(', ')}`);
+      const reloaded = (): void => logger.info(`SIGHUP: configuration reloaded; trackers: ${[...next.trackers.keys()].join(', ')}`);
+      try {
+        serving?.reconfigure(next);
+      } catch (err) {
+        logger.error(`SIGHUP: configuration not reloaded: ${(err as Error).message}`);
+        return;
+      }
+      if (pool) void pool.reconfigure(next).then(reloaded);
+      else reloaded();
     });
   });
 }

@@ -27,7 +27,7 @@ interface WorkerPlan {
 const PLAN_ENV = 'RUP_SERVER_WORKER_PLAN';
 
 type ToWorker = { kind: 'reload'; settings: WorkerPlan['settings'] } | { kind: 'reopen' } | { kind: 'stop' };
-type FromWorker = { kind: 'listening'; port: number } | { kind: 'failed'; message: string; inUse: boolean };
+type FromWorker = { kind: 'listening'; port: number } | { kind: 'failed'; message: string; inUse: boolean } | { kind: 'reloaded' };
 
 function toPlanSettings(settings: ServerSettings): WorkerPlan['settings'] {
   return { ...settings, trackers: [...settings.trackers] };
@@ -45,7 +45,8 @@ export function workerCount(maxChildren: number): number {
 /** The primary's side of fork mode. */
 export interface WorkerPool {
   readonly port: number;
-  reconfigure(settings: ServerSettings): void;
+  /** Passes new settings to every worker; resolves once each has applied them. */
+  reconfigure(settings: ServerSettings): Promise<void>;
   reopenLogs(): void;
   stop(): Promise<void>;
 }
@@ -66,6 +67,7 @@ export async function startWorkerPool(settings: ServerSettings, tls: TlsMaterial
     return new Promise<number>((resolve, reject) => {
       let settled = false;
       worker.on('message', (message: FromWorker) => {
+        if (message.kind === 'reloaded') return;
         if (settled) return;
         settled = true;
         if (message.kind === 'listening') resolve(message.port);
@@ -107,7 +109,27 @@ export async function startWorkerPool(settings: ServerSettings, tls: TlsMaterial
     port,
     reconfigure(next) {
       plan = { ...plan, settings: toPlanSettings(next) };
+      const applied = [...workers]
+        .filter((worker) => worker.isConnected())
+        .map(
+          (worker) =>
+            new Promise<void>((resolve) => {
+              const onMessage = (message: FromWorker): void => {
+                if (message.kind !== 'reloaded') return;
+                worker.off('message', onMessage);
+                worker.off('exit', onExit);
+                resolve();
+              };
+              const onExit = (): void => {
+                worker.off('message', onMessage);
+                resolve();
+              };
+              worker.on('message', onMessage);
+              worker.once('exit', onExit);
+            }),
+        );
       send({ kind: 'reload', settings: plan.settings });
+      return Promise.all(applied).then(() => undefined);
     },
     reopenLogs() {
       send({ kind: 'reopen' });
@@ -165,6 +187,7 @@ export async function runWorker(): Promise<number> {
         } catch (err) {
           logger.error(`configuration not applied: ${(err as Error).message}`);
         }
+        process.send!({ kind: 'reloaded' } satisfies FromWorker);
       }
     });
   });

@@ -36,9 +36,14 @@ export interface HttpListener {
 export function createHttpListener(listener: RequestListener, options: { tls: TlsMaterial | null; httpVersion: 'HTTP/1.0' | 'HTTP/1.1' }): HttpListener {
   let stopping = false;
   let server: Server;
+  const inFlight = new Set<ServerResponse>();
+  // A response finished while stopping leaves its connection idle: close it then.
+  const closeAfter = (res: ServerResponse): void => void res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
   const wrapped = (req: IncomingMessage, res: ServerResponse): void => {
     if (stopping || options.httpVersion === 'HTTP/1.0') res.shouldKeepAlive = false;
-    if (stopping) res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+    if (stopping) closeAfter(res);
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
     listener(req, res);
   };
   server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, wrapped) : createServer(wrapped);
@@ -62,6 +67,10 @@ export function createHttpListener(listener: RequestListener, options: { tls: Tl
     },
     stop() {
       stopping = true;
+      for (const res of inFlight) {
+        if (!res.headersSent) res.shouldKeepAlive = false;
+        closeAfter(res);
+      }
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       return closed;

@@ -42,6 +42,8 @@ export interface ServerSettings {
   includeHeaders: string[];
   httpVersion: 'HTTP/1.0' | 'HTTP/1.1';
   trustedProxies: string[];
+  /** The URL path the trackers are under, starting and ending with `/`. */
+  basePath: string;
   /** Tracker name → absolute home, in the order given. */
   trackers: Map<string, string>;
 }
@@ -60,6 +62,7 @@ function valueProblem(spec: ServerOptionSpec, text: string): string | null {
     return `"${text}" is not a boolean (yes or no)`;
   }
   if (spec.name === 'http_version' && value !== 'HTTP/1.0' && value !== 'HTTP/1.1') return `"${text}" is not HTTP/1.0 or HTTP/1.1`;
+  if (spec.name === 'base_path' && (!value.startsWith('/') || /[?#\s]/.test(value))) return `"${text}" is not a URL path starting with /`;
   return null;
 }
 
@@ -197,6 +200,7 @@ export class ServerConfig {
       includeHeaders: this.list('include_headers'),
       httpVersion: this.text('http_version').trim() as 'HTTP/1.0' | 'HTTP/1.1',
       trustedProxies: this.list('trusted_proxies'),
+      basePath: this.text('base_path').trim().replace(/\/?$/, '/'),
       trackers,
     };
   }

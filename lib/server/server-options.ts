@@ -1,8 +1,9 @@
 /**
  * The `[main]` options of roundup-server: their names (also the
  * `--name=value` long options), short flags, defaults and descriptions,
- * in Roundup's order. `trusted_proxies` is ours (Roundup passes the
- * forwarding headers of every peer through).
+ * in Roundup's order. `base_path` and `trusted_proxies` are ours
+ * (Roundup serves at the root only, and passes the forwarding headers of
+ * every peer through).
  */
 
 /** How an option's text is read. */
@@ -130,6 +131,15 @@ export const SERVER_OPTIONS: readonly ServerOptionSpec[] = [
       'set to the value REMOTE_USER,X-Proxy-User.',
   },
   { name: 'http_version', short: 'V', kind: 'text', default: 'HTTP/1.1', description: 'Change to HTTP/1.0 if needed. This disables keepalive.' },
+  {
+    name: 'base_path',
+    kind: 'text',
+    default: '/',
+    description:
+      'URL path the trackers are served under: /roundup/ serves\n' +
+      'tracker "support" at /roundup/support/. For a reverse proxy that\n' +
+      'forwards such a path to this server unchanged.',
+  },
   {
     name: 'trusted_proxies',
     kind: 'list',

@@ -37,6 +37,7 @@ export async function startServing(settings: ServerSettings, mode: MultiprocessT
   const logger = sinkLogger(sink);
   const handler = createServerHandler({
     trackers: settings.trackers,
+    basePath: settings.basePath,
     indexTemplate: settings.template,
     favicon: settings.favicon,
     trustedProxies: settings.trustedProxies,

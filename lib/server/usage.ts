@@ -45,6 +45,11 @@ Long options:
  --save-config      create or update configuration file and exit
  --config <fname>   use configuration file <fname>
  --dry-run          with -c, show what would be done
+ --base_path=<path> serve the trackers under this URL path (default /), for
+                    a reverse proxy that forwards e.g. /roundup/ unchanged
+ --trusted_proxies=<addresses>
+                    honour X-Forwarded-For/-Proto/-Host only from these
+                    addresses or networks (e.g. 127.0.0.1,10.0.0.0/8)
  All settings of the [main] section of the configuration file
  also may be specified in form --<name>=<value>
 

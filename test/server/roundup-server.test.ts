@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, Agent } from 'node:http';
 import { join } from 'node:path';
 import type { TestTracker } from '../support/trackers.js';
 import { userOf } from '../web/app-harness.js';
 import { send } from './http-client.js';
-import { type ServerRun, removeAll, scratchDir, serverHome, serverUserArgs, startServer } from './server-process.js';
+import { type ServerRun, removeAll, scratchDir, serverHome, serverUserArgs, startServer, startServerWithLog } from './server-process.js';
 import { TrackerBrowser, issueTitles } from './tracker-client.js';
 
 const ACCESS_LINE = /^(\S+) - - \[\d\d\/[A-Z][a-z]{2}\/\d{4} \d\d:\d\d:\d\d\] "([^"]*)" (\d{3}) (\d+|-) ([A-Za-z0-9]{22})$/;
@@ -103,7 +103,7 @@ describe('roundup-server: several trackers in one server process', function () {
     agent.destroy();
   });
 
-  it('writes the data only once the server has stopped (the write above is in the database)', async function () {
+  it('stops on SIGTERM with status 0, and the issue posted through it is in the database', async function () {
     server.kill('SIGTERM');
     const end = await server.exited;
     assert.equal(end.code, 0);
@@ -154,29 +154,16 @@ describe('roundup-server: logging and header options', function () {
 
   it('-l writes the start-up line and the request lines to the file', async function () {
     const log = join(scratch, 'server.log');
-    const run = await startServerWithLog(log);
+    const run = await startServerWithLog(['-t', 'none', ...serverUserArgs(), `support=${support.home}`], log);
+    runs.push(run);
     await send(run.port, '/support/?d');
     run.kill('SIGTERM');
     assert.equal((await run.exited).code, 0);
-    const { readFileSync } = await import('node:fs');
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     assert.equal(lines[0], `Roundup server started on localhost:${run.port}`);
     assert.match(lines[1]!, /^127\.0\.0\.1 - - \[.*\] "GET \/support\/\?d HTTP\/1\.1" 200 \d+ \w{22}$/);
+    assert.equal(lines.length, 2);
   });
-
-  async function startServerWithLog(log: string): Promise<ServerRun & { port: number }> {
-    const { freePort, spawnServer } = await import('./server-process.js');
-    const port = await freePort();
-    const run = spawnServer(['-t', 'none', '-p', String(port), '-l', log, ...serverUserArgs(), `support=${support.home}`]);
-    runs.push(run);
-    const { readFileSync, existsSync } = await import('node:fs');
-    // The start-up line goes to the log file: wait for it there.
-    while (!(existsSync(log) && readFileSync(log, 'utf8').includes('Roundup server started'))) {
-      if (run.child.exitCode !== null) throw new Error(`server ended: ${run.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return Object.assign(run, { port });
-  }
 
   it('-I hands a listed header to the tracker as a transport variable (REMOTE_USER with http_auth)', async function () {
     const without = await start([]);
@@ -198,6 +185,20 @@ describe('roundup-server: logging and header options', function () {
     });
     agent.destroy();
     assert.equal(answer.connection, 'close');
+  });
+
+  it('--base_path mounts the trackers below a path; --trusted_proxies lets a proxy name the host and scheme', async function () {
+    const run = await start(['--base_path=/roundup', '--trusted_proxies=127.0.0.1']);
+    assert.equal((await send(run.port, '/roundup/support/')).status, 200);
+    assert.equal((await send(run.port, '/support/')).status, 404);
+    const root = await send(run.port, '/roundup/');
+    assert.equal(root.status, 302);
+    assert.equal(root.headers.location, '/roundup/support/index');
+    const moved = await send(run.port, '/roundup/support', { headers: { 'X-Forwarded-Host': 'bugs.example', 'X-Forwarded-Proto': 'https' } });
+    assert.equal(moved.headers.location, 'https://bugs.example/roundup/support/');
+    const untrusted = await start([]);
+    const ignored = await send(untrusted.port, '/support', { headers: { Host: 'direct:1', 'X-Forwarded-Host': 'bugs.example', 'X-Forwarded-Proto': 'https' } });
+    assert.equal(ignored.headers.location, 'http://direct:1/support/');
   });
 
   it('-i replaces the index page with a Nunjucks template', async function () {

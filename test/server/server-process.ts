@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -152,4 +152,26 @@ export function runServerCommand(args: readonly string[], options: { cwd?: strin
 /** Removes test folders. */
 export function removeAll(...paths: readonly string[]): void {
   for (const path of paths) rmSync(path, { recursive: true, force: true });
+}
+
+/**
+ * Resolves once `file` holds `text` (a daemon's log, written by another
+ * process); rejects if `run` ends first. Checks every 50 ms: the test's
+ * own timeout bounds the wait.
+ */
+export async function waitForFileText(file: string, text: string, run?: ServerRun): Promise<string> {
+  for (;;) {
+    const content = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    if (content.includes(text)) return content;
+    if (run && run.child.exitCode !== null) throw new Error(`roundup-server ended before ${file} showed "${text}":\n${run.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Starts a server whose start-up line goes to the log file `log` (`-l`), on a free port. */
+export async function startServerWithLog(args: readonly string[], log: string): Promise<ServerRun & { port: number }> {
+  const port = await freePort();
+  const run = spawnServer(['-p', String(port), '-l', log, ...args]);
+  await waitForFileText(log, `Roundup server started on localhost:${port}`, run);
+  return Object.assign(run, { port });
 }

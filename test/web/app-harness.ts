@@ -153,16 +153,20 @@ export async function serveTracker(tracker: Tracker): Promise<ServedTracker> {
  * A browser on the test tracker: keeps the session cookie, posts forms
  * with a fresh `@csrf` token from a page (as a rendered form carries)
  * and the Referer and Origin a browser sends. Paths are relative to the
- * tracker (`issue1`, `` for the home page).
+ * tracker's base URL (`issue1`, `` for the home page), BASE_URL unless
+ * the tracker is mounted elsewhere.
  */
 export class Browser {
   cookie: string | undefined;
 
-  constructor(readonly port: number) {}
+  constructor(
+    readonly port: number,
+    readonly base: string = BASE_URL,
+  ) {}
 
   async request(method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> {
     const headers = { ...(this.cookie ? { Cookie: this.cookie } : {}), ...(options.headers ?? {}) };
-    const res = await send(this.port, method, `/demo/${path}`, { ...options, headers });
+    const res = await send(this.port, method, `${new URL(this.base).pathname}${path}`, { ...options, headers });
     const set = cookiePair(res);
     if (set !== undefined) this.cookie = set.endsWith('=') ? undefined : set;
     return res;
@@ -203,7 +207,7 @@ export class Browser {
   }
 
   private postHeaders(path: string, given: Record<string, string> = {}): Record<string, string> {
-    const all = { Referer: `${BASE_URL}${path}`, Origin: ORIGIN, ...given };
+    const all = { Referer: `${this.base}${path}`, Origin: new URL(this.base).origin, ...given };
     return Object.fromEntries(Object.entries(all).filter(([, value]) => value !== ''));
   }
 }

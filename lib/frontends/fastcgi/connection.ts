@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import { RupError } from '../../errors.js';
@@ -249,7 +250,8 @@ export class FastCgiConnection {
     }
     if (err instanceof RupError) {
       this.#options.logger.error(`FastCGI: ${err.message}`);
-      return cgiPlainAnswer(err.status, 'Error', `<html><body><h1>Error</h1>\n<p>${escapeHtml(err.message)}</p></body></html>\n`);
+      const reason = STATUS_CODES[err.status] ?? 'Error';
+      return cgiPlainAnswer(err.status, reason, `<html><body><h1>${reason}</h1>\n<p>${escapeHtml(err.message)}</p></body></html>\n`);
     }
     const where = `${variables.REQUEST_METHOD ?? '?'} ${variables.SCRIPT_NAME ?? ''}${variables.PATH_INFO ?? ''}`;
     this.#options.logger.error(`FastCGI: ${where}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

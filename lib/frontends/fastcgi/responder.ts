@@ -92,7 +92,12 @@ export class FastCgiResponder {
     await new Promise<void>((resolve, reject) => {
       const failed = (err: NodeJS.ErrnoException): void => {
         const where = 'path' in target ? target.path : 'port' in target ? `port ${target.port}` : `file descriptor ${target.fd}`;
-        const message = err.code === 'EADDRINUSE' ? `Unable to bind to ${where}, already in use.` : `Unable to listen on ${where}: ${err.message}`;
+        const message =
+          err.code === 'EADDRINUSE'
+            ? `Unable to bind to ${where}, already in use.`
+            : 'fd' in target && err.code === 'EINVAL'
+              ? `${where} is a connected socket, not a listening one: give --socket or --port to run stand-alone, or let the web server start it`
+              : `Unable to listen on ${where}: ${err.message}`;
         reject(new RupError('RUP_ERR_FILE', message, { cause: err }));
       };
       this.#server.once('error', failed);

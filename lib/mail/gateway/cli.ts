@@ -235,7 +235,7 @@ export async function main(argv: readonly string[], io: MailgwIO, env: NodeJS.Pr
     };
     // Loaded only here: pipe mode, started once per message by the MTA, does without the IMAP and POP clients.
     const { runSource } = await import('./cli-sources.js');
-    return runSource(request, { err: io.err, prompt: io.prompt ?? terminalPrompt(), usageError }, env, options);
+    return runSource(request, { err: (text) => io.err(text), prompt: io.prompt ?? terminalPrompt(), usageError }, env, options);
   }
   io.err(HELP);
   io.err('\nError: The source must be either "mailbox", "pop", "pops", "apop", "imap", "imaps",  "imaps_cram", or "imaps_oauth"\n');

@@ -125,6 +125,17 @@ async function propertyHeaders(cl: HyperClass, itemid: string): Promise<Record<s
   return headers;
 }
 
+/**
+ * The MIME type a file is attached with: its `type` without parameters,
+ * or application/octet-stream when it has none or one that is not a type
+ * (a file's type is data anybody with Edit may change; it must not stop
+ * the mail).
+ */
+function attachmentType(type: string | null): string {
+  const bare = (type ?? '').split(';')[0]!.trim().toLowerCase();
+  return /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/.test(bare) ? bare : 'application/octet-stream';
+}
+
 /** What a nosy message needs besides its arguments. */
 export interface NosyMailContext {
   settings: NosySettings;
@@ -181,7 +192,7 @@ export async function sendNosyMail(context: NosyMailContext, handle: HyperClass,
       const name = String((await fileClass!.get(fileid, 'name')) ?? '');
       const content = (await fileClass!.get(fileid, 'binary_content')) as Buffer;
       if (content.length <= settings.maxAttachmentSize) {
-        attachments.push({ filename: name, content, contentType: ((await fileClass!.get(fileid, 'type')) as string | null) || 'application/octet-stream' });
+        attachments.push({ filename: name, content, contentType: attachmentType((await fileClass!.get(fileid, 'type')) as string | null) });
       } else {
         lines.push(`File '${name}' not attached - you can download it from ${settings.trackerWeb}${fileClass!.classname}${fileid}.`);
       }

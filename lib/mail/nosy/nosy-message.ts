@@ -80,11 +80,11 @@ export async function nosyMessage(context: NosyMailContext, handle: HyperClass, 
   for (const userid of options.bcc ?? []) if (await goodRecipient(userid)) await addRecipient(userid, bccSendto);
   bccSendto.push(...(options.bcc_emails ?? []).map(checkAddress));
 
-  let note = oldvalues ? await generateChangeNote(cl, itemid, oldvalues) : await generateCreateNote(cl, itemid);
-  if (options.note_filter) note = await options.note_filter(note, itemid, db, cl, oldvalues);
-
   if (sendto.length && msgid) await msgs.set(msgid, { recipients });
+  // Unlike Roundup, no note is made (nor filtered) for a mail nobody gets: most changes are seen by their author only.
   if (sendto.length || bccSendto.length) {
+    let note = oldvalues ? await generateChangeNote(cl, itemid, oldvalues) : await generateCreateNote(cl, itemid);
+    if (options.note_filter) note = await options.note_filter(note, itemid, db, cl, oldvalues);
     await sendNosyMail(context, cl, itemid, msgid, note, sendto, {
       from_address: options.from_address ?? null,
       bcc_sendto: bccSendto,

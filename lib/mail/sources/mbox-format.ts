@@ -78,7 +78,7 @@ export function splitMbox(data: Buffer): MboxMessage[] {
  * for writing mailboxes of our own.
  */
 export function mboxEntry(raw: Buffer, sender = 'MAILER-DAEMON', date = new Date()): Buffer {
-  const asctime = date.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_, wd: string, d: string, mo: string, y: string, t: string) => `${wd} ${mo} ${d.padStart(2, ' ')} ${t} ${y}`);
+  const asctime = date.toUTCString().replace(/^(\w+), (\d+) (\w+) (\d+) ([\d:]+) GMT$/, (_, wd: string, d: string, mo: string, y: string, t: string) => `${wd} ${mo} ${String(Number(d)).padStart(2, ' ')} ${t} ${y}`);
   let body = quoteFromLines(raw);
   if (body.length && body[body.length - 1] !== NL) body = Buffer.concat([body, Buffer.from('\n')]);
   return Buffer.concat([Buffer.from(`From ${sender} ${asctime}\n`, 'latin1'), body, Buffer.from('\n')]);

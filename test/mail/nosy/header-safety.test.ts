@@ -109,15 +109,17 @@ describe('nosy mail header safety', () => {
     assert.deepEqual(await t.as('admin', async (db) => db.getclass('msg').get(msg, 'recipients')), [t.ids.bob]);
   });
 
-  it('file names with quotes and line breaks stay inside their parameter', async () => {
+  it('file names with quotes and line breaks stay inside their parameter; a broken file type is sent as octet-stream', async () => {
     t = await nosyTracker();
     await t.as('alice', async (db) => {
       const f = await db.getclass('file').create({ name: 'a"b\r\nContent-Type: text/html.txt', type: 'text/plain', content: 'x\n' });
-      const m = await db.getclass('msg').create({ content: 'x', author: t.ids.alice, files: [f] });
+      const g = await db.getclass('file').create({ name: 'g.bin', type: 'text/plain\r\nX-Injected: type', content: 'y' });
+      const m = await db.getclass('msg').create({ content: 'x', author: t.ids.alice, files: [f, g] });
       await db.getclass('issue').create({ title: 't', messages: [m], nosy: [t.ids.bob] });
     });
     const parsed = await simpleParser(t.sent()[0]!.message);
-    assert.deepEqual(parsed.attachments.map((a) => [a.filename, a.contentType]), [['a"b Content-Type: text/html.txt', 'text/plain']]);
+    assert.deepEqual(parsed.attachments.map((a) => [a.filename, a.contentType]), [['a"b Content-Type: text/html.txt', 'text/plain'], ['g.bin', 'application/octet-stream']]);
+    assert.equal(t.sent()[0]!.message.includes('X-Injected'), false);
   });
 
   it('extra headers of a detector: a bad name is refused, a value with line breaks stays on its line', async () => {

@@ -98,6 +98,8 @@ ssl = yes
 ssl_cert = <${dir}/cert.pem
 ssl_key = <${dir}/key.pem
 disable_plaintext_auth = no
+# refused logins answer at once: the tests refuse several on purpose
+auth_failure_delay = 0
 auth_mechanisms = ${oauth ? 'plain login xoauth2 oauthbearer' : 'plain login cram-md5 apop'}
 mail_location = maildir:~/Maildir
 first_valid_uid = 1
