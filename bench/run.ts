@@ -3,6 +3,7 @@ import { benchExportImport, describeExportImport } from './export-import.js';
 import { benchWeb } from './web.js';
 import { benchMailgw } from './mailgw.js';
 import { benchFrontends } from './frontends.js';
+import { benchServer } from './server.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../test/support/paths.js';
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   else await benchBackend('postgresql', issues);
   for (const line of await benchMailgw()) console.log(line);
   for (const line of await benchFrontends(workDir())) console.log(line);
+  for (const line of await benchServer(workDir())) console.log(line);
 }
 
 main().catch((err) => {

@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { reverse } from 'node:dns/promises';
+import { lookupService } from 'node:dns/promises';
 import { randomInt } from 'node:crypto';
 import { firstHeaderValue } from './proxy-trust.js';
 
@@ -168,7 +168,8 @@ export function logRequest(options: AccessLogOptions, req: IncomingMessage, res:
   res.once('close', () => {
     if (req.method === 'HEAD') size = 0;
     void (async () => {
-      let client = options.hostnames ? ((await reverse(address).catch(() => [] as string[]))[0] ?? address) : address;
+      // getnameinfo, as Python's getfqdn: the system's resolver (hosts file, DNS), the address itself when nameless.
+      let client = options.hostnames ? ((await lookupService(address, 0).catch(() => null))?.hostname ?? address) : address;
       if (forwarded) client += '+';
       const record: AccessRecord = { client, date, requestLine, status: res.statusCode, size, traceId };
       options.sink.write(options.viaLogger ? formatLoggerLine(record) : formatAccessLine(record));

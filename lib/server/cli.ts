@@ -197,7 +197,7 @@ async function runServer(args: ServerArgs, settings: ServerSettings, startDir: s
   }
   const started = `Roundup server started on ${settings.host}:${port}`;
   say(started);
-  if (daemon) reportToLauncher({ kind: 'started', line: started });
+  if (daemon) reportToLauncher({ kind: 'started' });
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;

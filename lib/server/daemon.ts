@@ -14,7 +14,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 export const DAEMON_ENV = 'RUP_SERVER_DAEMON';
 
 /** What the daemon tells the process waiting for it. */
-export type DaemonReport = { kind: 'started'; line: string } | { kind: 'failed'; status: number; message: string };
+export type DaemonReport = { kind: 'started' } | { kind: 'failed'; status: number; message: string };
 
 /** Whether this process is the relaunched daemon. */
 export function isDaemon(): boolean {

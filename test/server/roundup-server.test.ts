@@ -145,6 +145,44 @@ describe('roundup-server: logging and header options', function () {
     assert.equal(accessLines(proxied.stderr).find((l) => l.request.includes('?b'))!.client, '203.0.113.9+');
   });
 
+  it('serves the other trackers while one fails to load, whose 500 is logged with file and line', async function () {
+    const broken = await serverHome();
+    const detector = join(broken.home, 'detectors', 'broken.js');
+    writeFileSync(detector, 'export function init(db) {\n  db.issue.audit("create", ;\n}\n');
+    try {
+      const run = await startServer(['-t', 'none', '-p', '0', ...serverUserArgs(), `support=${support.home}`, `broken=${broken.home}`]);
+      runs.push(run);
+      const failed = await send(run.port, '/broken/issue');
+      assert.equal(failed.status, 500);
+      assert.match(failed.body, /cannot be loaded/);
+      assert.equal((await send(run.port, '/support/issue')).status, 200);
+      const logged = await run.waitFor(/rup:server error: tracker "broken" \(.*\) cannot be loaded: (.*)\n/, 'stderr');
+      assert.ok(logged[1]!.includes(`${detector}:2`), logged[1]);
+    } finally {
+      await broken.cleanup();
+    }
+  });
+
+  it('-N logs the client\'s host name instead of its address', async function () {
+    const run = await start(['-N']);
+    await send(run.port, '/support/?n');
+    await run.waitFor(/"GET \/support\/\?n HTTP\/1\.1"/, 'stderr');
+    assert.equal(accessLines(run.stderr).find((l) => l.request.includes('?n'))!.client, 'localhost');
+  });
+
+  it('-t debug loads the tracker afresh for each request, so template changes show at once', async function () {
+    const run = await start(['-t', 'debug']);
+    const homeTemplate = join(support.home, 'html', 'home.html');
+    const original = readFileSync(homeTemplate, 'utf8');
+    try {
+      assert.match((await send(run.port, '/support/')).body, />Welcome</);
+      writeFileSync(homeTemplate, original.replace('Welcome', 'Welcome, debugger'));
+      assert.match((await send(run.port, '/support/')).body, />Welcome, debugger</);
+    } finally {
+      writeFileSync(homeTemplate, original);
+    }
+  });
+
   it('-L writes the request lines through the roundup.http logger format (time, trace id, level)', async function () {
     const run = await start(['-L']);
     await send(run.port, '/support/?c');

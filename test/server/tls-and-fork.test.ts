@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -22,13 +22,14 @@ function peerCertificate(port: number): Promise<X509Certificate> {
   });
 }
 
-/** The pids of the child processes of `pid`. */
+/** The pids of the child processes of `pid` (Linux /proc). */
 function childrenOf(pid: number): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
-  return out
-    .split('\n')
-    .map((line) => Number(line.trim()))
-    .filter((n) => n > 0);
+  return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+      .split(' ')
+      .filter((word) => word.trim() !== '')
+      .map(Number),
+  );
 }
 
 describe('roundup-server: TLS and fork mode', function () {
