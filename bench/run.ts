@@ -2,6 +2,7 @@ import { buildTracker, indexPage, medianMs, textSearch } from './core.js';
 import { benchExportImport, describeExportImport } from './export-import.js';
 import { benchWeb } from './web.js';
 import { benchMailgw } from './mailgw.js';
+import { benchNosy } from './nosy.js';
 import { benchFrontends } from './frontends.js';
 import { benchServer } from './server.js';
 import { mkdirSync } from 'node:fs';
@@ -53,6 +54,7 @@ async function main(): Promise<void> {
   if (reason) console.log(`[postgresql] skipped: ${reason}`);
   else await benchBackend('postgresql', issues);
   for (const line of await benchMailgw()) console.log(line);
+  for (const line of await benchNosy()) console.log(line);
   for (const line of await benchFrontends(workDir())) console.log(line);
   for (const line of await benchServer(workDir())) console.log(line);
 }

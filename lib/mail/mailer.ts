@@ -154,19 +154,33 @@ export class Mailer {
   }
 
   /** Sends an already composed mail (debug file or SMTP), as {@link sendMail} does. */
-  async deliver(composed: ComposedMail): Promise<void> {
+  deliver(composed: ComposedMail): Promise<void> {
+    return this.deliverAll([composed]);
+  }
+
+  /**
+   * Sends composed mails in order, over one SMTP connection (a nosy
+   * message sent to each recipient on its own is one batch), or appends
+   * them to the debug file. Throws {@link MailSendError} at the first mail
+   * that cannot be handed over; the ones before it are sent.
+   */
+  async deliverAll(mails: readonly ComposedMail[]): Promise<void> {
     if (this.settings.debugFile) {
-      try {
-        await appendDebugMail(this.settings.debugFile, composed.envelope.from, composed.envelope.to, composed.text, this.now());
-      } catch (err) {
-        throw new MailSendError(`Error: couldn't send email: cannot write the mail debug file ${this.settings.debugFile}: ${(err as Error).message}`, true, err);
+      for (const composed of mails) {
+        try {
+          await appendDebugMail(this.settings.debugFile, composed.envelope.from, composed.envelope.to, composed.text, this.now());
+        } catch (err) {
+          throw new MailSendError(`Error: couldn't send email: cannot write the mail debug file ${this.settings.debugFile}: ${(err as Error).message}`, true, err);
+        }
       }
       return;
     }
+    if (!mails.length) return;
     let transport: ReturnType<typeof nodemailer.createTransport> | null = null;
     try {
-      transport = nodemailer.createTransport(this.transportOptions());
-      await transport.sendMail({ envelope: composed.envelope, raw: composed.text });
+      // A pool of one connection: the mails of a batch reuse it instead of connecting again each.
+      transport = nodemailer.createTransport({ ...this.transportOptions(), pool: true, maxConnections: 1, maxMessages: Infinity });
+      for (const composed of mails) await transport.sendMail({ envelope: composed.envelope, raw: composed.text });
     } catch (err) {
       throw sendError(err, this.settings.host);
     } finally {
@@ -174,7 +188,7 @@ export class Mailer {
     }
   }
 
-  private transportOptions(): Parameters<typeof nodemailer.createTransport>[0] {
+  private transportOptions() {
     const s = this.settings;
     const tls: ConnectionOptions = { ...this.options.tls };
     if (s.tlsCertfile) {

@@ -6,15 +6,18 @@ import { skipWithoutBackend } from '../support/trackers.js';
 
 const INDEX = 'issue?@columns=id,activity,title,creator,assignedto,status,keyword&@sort=-activity&@group=priority&@filter=status&status=-1,1,2,3,4,5,6,7&@pagesize=50';
 
-/** Users u0..u(n-1), keywords k0..k3; returns their ids. */
-async function people(tracker: Tracker, users: number): Promise<{ users: string[]; keywords: string[] }> {
+/** Users <prefix>u0..u(n-1), keywords <prefix>k0..k3; returns their ids. */
+async function people(tracker: Tracker, users: number, prefix = ''): Promise<{ users: string[]; keywords: string[] }> {
   const db = await tracker.open({ userid: '1' }, { checked: false });
-  const out = { users: [] as string[], keywords: [] as string[] };
-  for (let i = 0; i < users; i++) out.users.push(await db.getclass('user').create({ username: `u${i}`, realname: `User ${i}`, roles: 'User' }));
-  for (let i = 0; i < 4; i++) out.keywords.push(await db.getclass('keyword').create({ name: `k${i}` }));
-  await db.commit();
-  await db.close();
-  return out;
+  try {
+    const out = { users: [] as string[], keywords: [] as string[] };
+    for (let i = 0; i < users; i++) out.users.push(await db.getclass('user').create({ username: `${prefix}u${i}`, realname: `User ${i}`, roles: 'User' }));
+    for (let i = 0; i < 4; i++) out.keywords.push(await db.getclass('keyword').create({ name: `${prefix}k${i}` }));
+    await db.commit();
+    return out;
+  } finally {
+    await db.close();
+  }
 }
 
 /** Issues with a status, priority, assignee and keywords each, and `messages` messages by different authors. */
@@ -50,6 +53,13 @@ async function counted(s: CoreServer, path: string, headers: Record<string, stri
   return { statements: s.tracker.storage.backend.statements - before, response };
 }
 
+/** A core server that has answered one request: what a process looks up once (the anonymous user's id) is not counted. */
+async function startWarm(backend: 'sqlite' | 'postgresql'): Promise<CoreServer> {
+  const s = await startCoreServer({ backend });
+  assert.equal((await s.get('')).status, 200);
+  return s;
+}
+
 const rows = (html: string) => (html.match(/<tr class="row">/g) ?? []).length;
 
 for (const backend of ['sqlite', 'postgresql'] as const) {
@@ -63,25 +73,26 @@ for (const backend of ['sqlite', 'postgresql'] as const) {
       ['admin', { 'x-test-user': 'admin' }],
     ] as const) {
       it(`renders the index of 50 rows with as many queries as 5 rows (${who})`, async () => {
-        const s = await startCoreServer({ backend });
+        const s = await startWarm(backend);
         try {
           const cast = await people(s.tracker, 5);
           await issues(s.tracker, 5, cast);
           const five = await counted(s, INDEX, headers);
           assert.equal(rows(five.response.body), 5);
-          const more = await people(s.tracker, 20);
+          const more = await people(s.tracker, 20, 'more-');
           await issues(s.tracker, 45, { users: [...cast.users, ...more.users], keywords: [...cast.keywords, ...more.keywords] });
           const fifty = await counted(s, INDEX, headers);
           assert.equal(rows(fifty.response.body), 50);
           assert.equal(fifty.statements, five.statements);
-          assert.ok(five.statements <= 20, `${five.statements} statements`);
+          // 21: the test's header authentication looks a named user up (one statement) on every request.
+          assert.ok(five.statements <= 21, `${five.statements} statements`);
         } finally {
           await s.close();
         }
       });
 
       it(`renders an issue with 3 messages (and their history) with as many queries as one with 1 (${who})`, async () => {
-        const s = await startCoreServer({ backend });
+        const s = await startWarm(backend);
         try {
           const cast = await people(s.tracker, 4);
           const [one] = await issues(s.tracker, 1, cast, 1);
@@ -99,7 +110,7 @@ for (const backend of ['sqlite', 'postgresql'] as const) {
     }
 
     it(backend === 'sqlite' ? 'answers a page again from the read cache with one query, until something is committed' : 'does not keep pages between requests (no change counter)', async () => {
-      const s = await startCoreServer({ backend });
+      const s = await startWarm(backend);
       try {
         const cast = await people(s.tracker, 3);
         await issues(s.tracker, 5, cast);

@@ -34,7 +34,7 @@ import { randomBytes } from 'node:crypto';
 import type { HyperClass } from '../../hyperdb/hyper-class.js';
 import type { SendMessageOptions } from '../../hyperdb/messaging.js';
 import type { MailAddressValue, MailAttachment, OutgoingMail } from '../compose.js';
-import type { Mailer } from '../mailer.js';
+import type { ComposedMail, Mailer } from '../mailer.js';
 import { checkAddress } from '../mime.js';
 import type { NosySettings } from './nosy-settings.js';
 import { emailSignature } from './signature.js';
@@ -222,15 +222,17 @@ export async function sendNosyMail(context: NosyMailContext, handle: HyperClass,
   const to = [...sendto].sort();
   const bcc = (options.bcc_sendto ?? []).map(checkAddress);
   const groups = settings.emailSending === 'multiple' && to.length ? to.map((address) => [address]) : [to];
+  const batch: ComposedMail[] = [];
   for (const [index, group] of groups.entries()) {
     const blind = index === 0 ? bcc : [];
     if (!group.length) {
       // Only blind copies: one mail with an empty To:.
-      if (blind.length) await mailer.sendMail({ ...mail, bcc: blind });
+      if (blind.length) batch.push(mailer.compose({ ...mail, bcc: blind }));
       continue;
     }
     const composed = mailer.compose({ ...mail, to: group });
-    await mailer.deliver(composed);
-    if (blind.length) await mailer.deliver({ ...composed, envelope: { from: composed.envelope.from, to: blind } });
+    batch.push(composed);
+    if (blind.length) batch.push({ ...composed, envelope: { from: composed.envelope.from, to: blind } });
   }
+  await mailer.deliverAll(batch);
 }

@@ -87,7 +87,9 @@ function refuse(req: WebRequest, message: string, status: number, headers?: Reco
 /**
  * Logs the request's browser in as `username` (a new session; the cookie
  * lasts a year with `remember`). For actions that log a user in after
- * checking them themselves, such as confirming a registration.
+ * checking them themselves, such as confirming a registration. The
+ * session is written at once in a transaction of its own: commit the
+ * request's unit of work before calling this if it has written.
  */
 export async function logInUser(req: WebRequest, username: string, options: { remember?: boolean } = {}): Promise<void> {
   await asWebSession(req.session).logIn(username, options);
