@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDebugFile } from '../../../lib/mail/debug-file.js';
 import { sharedFixtures } from '../../support/paths.js';
+import { skipWithoutBackend } from '../../support/trackers.js';
 import { type NosyTracker, type Person, keys, nosyTracker } from './nosy-fixtures.js';
 
 /*
@@ -93,20 +94,21 @@ async function replay(t: NosyTracker, s: Scenario): Promise<string> {
   });
 }
 
-describe('nosy mail compared with the mails Python Roundup sent', () => {
-  let t: NosyTracker;
+for (const backend of ['sqlite', 'postgresql'] as const) describe(`nosy mail compared with the mails Python Roundup sent (${backend})`, () => {
+  let t: NosyTracker | null = null;
 
-  before(async () => {
-    t = await nosyTracker();
+  before(async function () {
+    await skipWithoutBackend(this, backend);
+    t = await nosyTracker({}, { backend });
   });
   after(async () => {
-    await t.cleanup();
+    await t?.cleanup();
   });
 
   for (const s of SCENARIOS) {
     it(`issue${s.issueid}: ${s.author}'s follow-up reads exactly as fixture mail ${s.entry}`, async () => {
-      const msgid = await replay(t, s);
-      const sent = t.sent();
+      const msgid = await replay(t!, s);
+      const sent = t!.sent();
       assert.equal(sent.length, 1);
       const expected = FIXTURE[s.entry]!;
       assert.equal(sent[0]!.sender, expected.sender);
@@ -115,7 +117,7 @@ describe('nosy mail compared with the mails Python Roundup sent', () => {
       // The Message-Id is made in Roundup's shape and kept on the msg, so replies thread onto it.
       const messageId = /^Message-Id: (.*)$/m.exec(sent[0]!.message)![1]!;
       assert.match(messageId, new RegExp(`^<\\d+(\\.\\d+)?\\.[A-Z2-7]{16}\\.issue${s.issueid}@example\\.com>$`));
-      assert.equal(await t.as('admin', (db) => db.getclass('msg').get(msgid, 'messageid')), messageId);
+      assert.equal(await t!.as('admin', (db) => db.getclass('msg').get(msgid, 'messageid')), messageId);
     });
   }
 });

@@ -11,7 +11,7 @@ import { type DebugFileMail, parseDebugFile } from '../../../lib/mail/debug-file
 import { Mailer } from '../../../lib/mail/mailer.js';
 import { Tracker } from '../../../lib/tracker/tracker.js';
 import { type BackendName, createTestTracker } from '../../support/trackers.js';
-import { decodeQuotedPrintable, header, splitMessage } from '../mail-helpers.js';
+import { decodeQuotedPrintable, splitMessage } from '../mail-helpers.js';
 
 export const PEOPLE = {
   alice: { realname: 'Alice Adams', address: 'alice@example.com' },
@@ -93,7 +93,10 @@ export async function nosyTracker(
 /** Looks up the ids of key values (`keys(db, 'keyword', ['ui'])`). */
 export async function keys(db: Database, classname: string, values: readonly string[]): Promise<string[]> {
   const cl = db.getclass(classname);
-  return Promise.all(values.map((v) => cl.lookup(v)));
+  const ids: string[] = [];
+  // One at a time: a unit of work's queries share one connection.
+  for (const v of values) ids.push(await cl.lookup(v));
+  return ids;
 }
 
 /** The decoded text body of a single-part mail. */
@@ -101,9 +104,8 @@ export function textBody(message: string): string {
   return decodeQuotedPrintable(splitMessage(message).body).toString('utf8');
 }
 
-/** Header values of a mail by name, in order (continuation lines kept). */
+/** The header names of a mail, in order. */
 export function headerNames(message: string): string[] {
   return splitMessage(message).headers.map(([name]) => name);
 }
 
-export { header };

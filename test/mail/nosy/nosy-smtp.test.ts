@@ -52,7 +52,7 @@ describe('nosy mail over SMTP', () => {
     g = null;
   });
 
-  it('sends a new issue to the nosy list over STARTTLS after AUTH LOGIN, from admin_email', async function () {
+  it('sends a new issue, then a change, to the nosy list over STARTTLS after AUTH LOGIN, from admin_email', async function () {
     const cert = selfSignedCertificate();
     if ('missing' in cert) {
       console.log(`      skipped: ${cert.missing}`);
@@ -100,6 +100,18 @@ describe('nosy mail over SMTP', () => {
         '_________________________________________________\n',
       ].join('\n'),
     );
+
+    // A change with a new message goes to the others, with the change note.
+    await t.as('bob', async (db) => {
+      const msg = await db.getclass('msg').create({ content: 'Fixed the tray.', author: t!.ids.bob });
+      await db.getclass('issue').set('1', { messages: ['1', msg], status: await db.getclass('status').lookup('resolved') });
+    });
+    assert.equal(server.received.length, 2);
+    const change = server.received[1]!;
+    assert.deepEqual([change.to, change.secure, change.authMethod], [['alice@example.com', 'carol@example.net'], true, 'LOGIN']);
+    assert.equal(header(change.text, 'In-Reply-To'), header(mail.text, 'Message-Id'));
+    assert.equal(header(change.text, 'X-Roundup-issue-status'), 'resolved');
+    assert.match(textBody(change.text), /^\nBob Brown <bob@example.org> added the comment:\n\nFixed the tray.\n\n----------\nstatus: unread -> resolved\n\n_{49}\n/);
   });
 
   it('email_sending = multiple: one SMTP transaction per recipient, blind copies in their own', async () => {
