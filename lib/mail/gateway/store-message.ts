@@ -26,6 +26,7 @@ import { type IncomingMail, headerAddresses, headerText } from './mime-message.j
 import type { GatewaySettings } from './settings.js';
 import { type ParsedSubject, splitAssignments } from './subject-grammar.js';
 import type { MessageTarget } from './target.js';
+import { base32 } from '../../util/base32.js';
 
 /** What was written. */
 export interface StoredMessage {
@@ -37,24 +38,6 @@ export interface StoredMessage {
   msgid: string | null;
   /** The file items made of the attachments. */
   fileids: string[];
-}
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-function base32(bytes: Buffer): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
 }
 
 /** A Message-Id for a mail that came without one, in Roundup's form `<time.RANDOM.<class><id>@<mail domain>>` (`None` for a new item). */

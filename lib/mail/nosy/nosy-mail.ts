@@ -38,25 +38,7 @@ import type { ComposedMail, Mailer } from '../mailer.js';
 import { checkAddress } from '../mime.js';
 import type { NosySettings } from './nosy-settings.js';
 import { emailSignature } from './signature.js';
-
-const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** RFC 4648 base32 without padding (10 bytes make 16 characters). */
-function base32(bytes: Buffer): string {
-  let bits = 0;
-  let value = 0;
-  let out = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      out += BASE32[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) out += BASE32[(value << (5 - bits)) & 31];
-  return out;
-}
+import { base32 } from '../../util/base32.js';
 
 /**
  * A Message-Id for a msg that has none (one made on the web), in the
