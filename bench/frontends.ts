@@ -1,8 +1,5 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Tracker } from '../lib/tracker/tracker.js';
 import { repoRoot } from '../test/support/paths.js';
 import { freePort, handToServerUser, removeAll, serverHome, serverUserArgs, startServer } from '../test/server/server-process.js';
@@ -10,7 +7,8 @@ import { commonValues } from '../test/frontends/support/deployment.js';
 import { renderExample } from '../test/frontends/support/example-configs.js';
 import { type ServerProcess, missingProgram, startLighttpd, startNginx, startProcess } from '../test/frontends/support/web-servers.js';
 import { buildTracker } from './core.js';
-import type { LoadRequest, LoadResult } from './web-client.js';
+import { LoadGenerator, timedGet } from './load-generator.js';
+import type { LoadResult } from './web-client.js';
 
 /**
  * What each deployment frontend costs: the same requests to one tracker
@@ -26,44 +24,14 @@ import type { LoadRequest, LoadResult } from './web-client.js';
 
 const CLIENTS = 8;
 
-/** Runs load jobs in a child process (bench/web-client.ts), so the clients do not share the servers' CPU with this process. */
-class Clients {
-  private readonly child: ChildProcess = fork(fileURLToPath(new URL('./web-client.js', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-
-  load(port: number, path: string, total: number): Promise<LoadResult> {
-    const job: LoadRequest = { port, paths: [path], total, clients: CLIENTS, headers: { host: `127.0.0.1:${port}` } };
-    return new Promise((resolve, reject) => {
-      const exit = (code: number | null): void => reject(new Error(`the load generator stopped (exit code ${code})`));
-      this.child.once('exit', exit);
-      this.child.once('message', (result: LoadResult) => {
-        this.child.off('exit', exit);
-        resolve(result);
-      });
-      this.child.send(job);
-    });
-  }
-
-  close(): void {
-    this.child.kill();
-  }
+/** `total` GET requests for `path` by CLIENTS concurrent clients. */
+function load(clients: LoadGenerator, port: number, path: string, total: number): Promise<LoadResult> {
+  return clients.run({ port, paths: [path], total, clients: CLIENTS, headers: { host: `127.0.0.1:${port}` } });
 }
 
 function describe(what: string, r: LoadResult): string {
   const failed = r.failures.map(([status, n]) => `${n} × ${status}`).join(', ');
   return `[frontends] ${what}: ${Math.round(r.requests / r.seconds)} req/s, p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms${failed ? ` (non-200 answers: ${failed})` : ''}`;
-}
-
-/** Milliseconds for one GET, read to the end; throws unless it answers 200. */
-function timedGet(port: number, path: string): Promise<number> {
-  const start = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${path} answered ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Measures every frontend and returns the lines to print. */
@@ -74,7 +42,7 @@ export async function benchFrontends(workDir: string, total = Number(process.env
   handToServerUser(dir);
   const tracker = await serverHome({ parentDir: workDir, settings: { tracker_web: `http://127.0.0.1:${nginxPort}/roundup/support/` } });
   const started: Array<ServerProcess | { stop(): Promise<void> }> = [];
-  const clients = new Clients();
+  const clients = new LoadGenerator();
   try {
     const open = await Tracker.open(tracker.home);
     await buildTracker(open, 50, 1);
@@ -95,8 +63,8 @@ export async function benchFrontends(workDir: string, total = Number(process.env
         ['favicon (router only)', `${pathPrefix}favicon.ico`],
         ['issue index page', `${pathPrefix}support/issue`],
       ] as const) {
-        await clients.load(port, path, 2 * CLIENTS);
-        lines.push(describe(`${label}, ${what}`, await clients.load(port, path, total)));
+        await load(clients, port, path, 2 * CLIENTS);
+        lines.push(describe(`${label}, ${what}`, await load(clients, port, path, total)));
       }
     };
 

@@ -1,15 +1,14 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { type Server, createServer, request } from 'node:http';
+import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Tracker } from '../lib/tracker/tracker.js';
 import { createTrackerApp } from '../lib/web/app.js';
 import { handToServerUser, removeAll, serverHome, serverUserArgs, startServer } from '../test/server/server-process.js';
 import type { TestTracker } from '../test/support/trackers.js';
 import { buildTracker } from './core.js';
-import type { LoadRequest, LoadResult } from './web-client.js';
+import { LoadGenerator, timedGet } from './load-generator.js';
+import type { LoadResult } from './web-client.js';
 
 /**
  * roundup-server with many trackers, and what the server adds per request:
@@ -35,19 +34,6 @@ function rssMiB(pid: number): number {
   return Number(/(\d+)/.exec(line)![1]) / 1024;
 }
 
-/** Milliseconds for one GET read to the end (a new connection each time); throws unless it answers 200. */
-function timedGet(port: number, path: string): Promise<number> {
-  const start = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - start) / 1e6) : reject(new Error(`${path} answered ${res.statusCode}`))));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
 }
@@ -58,17 +44,8 @@ function summary(times: number[]): string {
 }
 
 /** One load job in the load-generator process (bench/web-client.ts). */
-function load(child: ChildProcess, port: number, path: string, total: number): Promise<LoadResult> {
-  const job: LoadRequest = { port, paths: [path], total, clients: CLIENTS, headers: { host: 'tracker.example' } };
-  return new Promise((resolve, reject) => {
-    const exit = (code: number | null): void => reject(new Error(`the load generator stopped (exit code ${code})`));
-    child.once('exit', exit);
-    child.once('message', (result: LoadResult) => {
-      child.off('exit', exit);
-      resolve(result);
-    });
-    child.send(job);
-  });
+function load(clients: LoadGenerator, port: number, path: string, total: number): Promise<LoadResult> {
+  return clients.run({ port, paths: [path], total, clients: CLIENTS, headers: { host: 'tracker.example' } });
 }
 
 function describeLoad(what: string, r: LoadResult): string {
@@ -110,7 +87,7 @@ async function manyTrackers(workDir: string, count: number): Promise<string[]> {
 async function throughput(workDir: string, total: number): Promise<string[]> {
   const lines: string[] = [];
   const home = await serverHome({ parentDir: workDir });
-  const child = fork(fileURLToPath(new URL('./web-client.js', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const clients = new LoadGenerator();
   let direct: Server | null = null;
   let tracker: Tracker | null = null;
   let server: Awaited<ReturnType<typeof startServer>> | null = null;
@@ -121,16 +98,16 @@ async function throughput(workDir: string, total: number): Promise<string[]> {
     direct = createServer(app.callback());
     await new Promise<void>((resolve) => direct!.listen(0, '127.0.0.1', resolve));
     const directPort = (direct.address() as AddressInfo).port;
-    await load(child, directPort, '/support/issue', 2 * CLIENTS);
-    lines.push(describeLoad('issue index page, createTrackerApp in a plain http.Server', await load(child, directPort, '/support/issue', total)));
+    await load(clients, directPort, '/support/issue', 2 * CLIENTS);
+    lines.push(describeLoad('issue index page, createTrackerApp in a plain http.Server', await load(clients, directPort, '/support/issue', total)));
     handToServerUser(home.home);
     server = await startServer(['-t', 'none', '-n', '127.0.0.1', '-p', '0', ...serverUserArgs(), `support=${home.home}`]);
-    await load(child, server.port, '/support/issue', 2 * CLIENTS);
-    lines.push(describeLoad('issue index page, through roundup-server -t none', await load(child, server.port, '/support/issue', total)));
-    await load(child, server.port, '/favicon.ico', 2 * CLIENTS);
-    lines.push(describeLoad('favicon, roundup-server alone (router, access log)', await load(child, server.port, '/favicon.ico', total)));
+    await load(clients, server.port, '/support/issue', 2 * CLIENTS);
+    lines.push(describeLoad('issue index page, through roundup-server -t none', await load(clients, server.port, '/support/issue', total)));
+    await load(clients, server.port, '/favicon.ico', 2 * CLIENTS);
+    lines.push(describeLoad('favicon, roundup-server alone (router, access log)', await load(clients, server.port, '/favicon.ico', total)));
   } finally {
-    child.kill();
+    clients.close();
     if (server) {
       server.kill('SIGTERM');
       await server.exited;

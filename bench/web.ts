@@ -1,10 +1,9 @@
 import { type IncomingHttpHeaders, type Server, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { Tracker } from '../lib/tracker/tracker.js';
 import { createTrackerApp } from '../lib/web/app.js';
-import type { LoadRequest, LoadResult } from './web-client.js';
+import { LoadGenerator } from './load-generator.js';
+import type { LoadResult } from './web-client.js';
 
 /**
  * Web benchmark, on a tracker bench/core.ts built (20,000 issues with 3
@@ -33,32 +32,15 @@ interface Target {
   headers: Record<string, string>;
 }
 
-/** The load generator, a child process (bench/web-client.ts) that runs one job at a time. */
-class LoadGenerator {
-  private readonly child: ChildProcess = fork(fileURLToPath(new URL('./web-client.js', import.meta.url)), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-
-  /**
-   * `total` GET requests for `paths` (round robin) by CLIENTS concurrent
-   * clients, with the CPU time this (the server's) process spent meanwhile.
-   */
-  load(target: Target, paths: string[], total: number): Promise<LoadResult & { serverCpuMs: number }> {
-    const job: LoadRequest = { port: target.port, headers: target.headers, paths, total, clients: CLIENTS };
-    const cpu = process.cpuUsage();
-    return new Promise((resolve, reject) => {
-      const exit = (code: number | null) => reject(new Error(`the load generator stopped (exit code ${code})`));
-      this.child.once('exit', exit);
-      this.child.once('message', (result: LoadResult) => {
-        this.child.off('exit', exit);
-        const used = process.cpuUsage(cpu);
-        resolve({ ...result, serverCpuMs: (used.user + used.system) / 1000 });
-      });
-      this.child.send(job);
-    });
-  }
-
-  close(): void {
-    this.child.kill();
-  }
+/**
+ * `total` GET requests for `paths` (round robin) by CLIENTS concurrent
+ * clients, with the CPU time this (the server's) process spent meanwhile.
+ */
+async function load(clients: LoadGenerator, target: Target, paths: string[], total: number): Promise<LoadResult & { serverCpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const result = await clients.run({ port: target.port, headers: target.headers, paths, total, clients: CLIENTS });
+  const used = process.cpuUsage(cpu);
+  return { ...result, serverCpuMs: (used.user + used.system) / 1000 };
 }
 
 /** The line printed for one measurement. */
@@ -162,8 +144,8 @@ export async function benchWeb(tracker: Tracker, backend: string, issues: number
         const first = await send(target, paths[0]);
         const firstMs = Number(process.hrtime.bigint() - start) / 1e6;
         if (first.status !== 200) throw new Error(`${what} (${name}) answered ${first.status}`);
-        await clients.load(target, [...paths], 2 * CLIENTS);
-        lines.push(`${describeLoad(backend, `${what} (${name})`, await clients.load(target, [...paths], total))}; first request ${firstMs.toFixed(0)} ms`);
+        await load(clients, target, [...paths], 2 * CLIENTS);
+        lines.push(`${describeLoad(backend, `${what} (${name})`, await load(clients, target, [...paths], total))}; first request ${firstMs.toFixed(0)} ms`);
       }
     }
   } finally {

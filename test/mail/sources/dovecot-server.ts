@@ -205,3 +205,24 @@ export async function startDovecot(options: { oauth?: { introspectionUrl: string
     stop,
   };
 }
+
+/**
+ * One Dovecot for the enclosing `describe`: started before its tests
+ * (which are skipped, with the reason, where Dovecot cannot run) and
+ * stopped after them. Returns the running server.
+ */
+export function useDovecot(): () => Dovecot {
+  let dovecot: Dovecot | undefined;
+  before(async function () {
+    const reason = dovecotUnavailable();
+    if (reason) {
+      console.log(`      skipped: ${reason}`);
+      this.skip();
+    }
+    dovecot = await startDovecot();
+  });
+  after(async () => {
+    await dovecot?.stop();
+  });
+  return () => dovecot!;
+}

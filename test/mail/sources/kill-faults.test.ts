@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mboxEntry } from '../../../lib/mail/sources/mbox-format.js';
 import type { GatewayTracker } from '../gateway/gateway-fixtures.js';
-import { type Dovecot, MAIL_PASSWORD, MAIL_USER, dovecotUnavailable, startDovecot } from './dovecot-server.js';
+import { MAIL_PASSWORD, MAIL_USER, useDovecot } from './dovecot-server.js';
 import { batchMessages, batchTitles, newIssueTitles, runMailgw, sourceTracker } from './source-fixtures.js';
 
 /*
@@ -58,33 +58,22 @@ describe('roundup-mailgw killed in the middle of a batch loses no message and du
   });
 
   describe('IMAP and POP (Dovecot)', () => {
-    let dovecot: Dovecot;
-    before(async function () {
-      const reason = dovecotUnavailable();
-      if (reason) {
-        console.log(`      skipped: ${reason}`);
-        this.skip();
-      }
-      dovecot = await startDovecot();
-    });
-    after(async () => {
-      await dovecot?.stop();
-    });
+    const dovecot = useDovecot();
 
     for (const point of POINTS) {
       it(`imap killed after the third message was ${point}`, async () => {
         t = await sourceTracker();
         const mailbox = `Kill-${point}`;
-        await dovecot.deliver(messages(), mailbox);
-        await killThenRerun(t, [t.home, 'imap', `${MAIL_USER}:${MAIL_PASSWORD}@127.0.0.1:${dovecot.imapPort}`, mailbox], {}, point);
-        assert.deepEqual(await dovecot.messages(mailbox), []);
+        await dovecot().deliver(messages(), mailbox);
+        await killThenRerun(t, [t.home, 'imap', `${MAIL_USER}:${MAIL_PASSWORD}@127.0.0.1:${dovecot().imapPort}`, mailbox], {}, point);
+        assert.deepEqual(await dovecot().messages(mailbox), []);
       });
 
       it(`pop killed after the third message was ${point}`, async () => {
         t = await sourceTracker();
-        await dovecot.deliver(messages());
-        await killThenRerun(t, [t.home, 'pop', `${MAIL_USER}:${MAIL_PASSWORD}@127.0.0.1:${dovecot.pop3Port}`], {}, point);
-        assert.deepEqual(await dovecot.messages(), []);
+        await dovecot().deliver(messages());
+        await killThenRerun(t, [t.home, 'pop', `${MAIL_USER}:${MAIL_PASSWORD}@127.0.0.1:${dovecot().pop3Port}`], {}, point);
+        assert.deepEqual(await dovecot().messages(), []);
       });
     }
   });
