@@ -2,7 +2,6 @@ import type { Tracker } from '../tracker/tracker.js';
 import { CsrfTokens, verifyCsrf } from './csrf.js';
 import type { WebLogger } from './error-funnel.js';
 import type { CsrfGuard } from './web-hooks.js';
-import type { SessionHandle, WebRequest } from './web-types.js';
 
 /**
  * The CSRF guard of a tracker's web interface (csrf.ts): every request is
@@ -11,17 +10,7 @@ import type { SessionHandle, WebRequest } from './web-types.js';
  * checks find goes to the web logger (Roundup logs refusals as errors).
  */
 export function tokenCsrfGuard(tracker: Tracker, logger: WebLogger): CsrfGuard {
-  // The tokens a request has handed out, by its session: the one object all copies of a request share.
-  const issued = new WeakMap<SessionHandle, CsrfTokens>();
-  const tokensOf = (req: WebRequest): CsrfTokens => {
-    let tokens = issued.get(req.session);
-    if (!tokens) {
-      const session = req.session;
-      tokens = new CsrfTokens(tracker, req.user.userid, () => session.id);
-      issued.set(session, tokens);
-    }
-    return tokens;
-  };
+  const tokens = new CsrfTokens(tracker);
   return {
     async check(req) {
       const verdict = await verifyCsrf(
@@ -31,11 +20,7 @@ export function tokenCsrfGuard(tracker: Tracker, logger: WebLogger): CsrfGuard {
       );
       return verdict.ok ? null : { message: verdict.message, status: verdict.status };
     },
-    issue: (req, lifetimeMinutes) => tokensOf(req).issue(lifetimeMinutes),
-    async flush(req) {
-      const tokens = issued.get(req.session);
-      issued.delete(req.session);
-      if (tokens) await tokens.flush();
-    },
+    prepare: () => tokens.prepare(),
+    issue: (req, lifetimeMinutes) => tokens.issue(req.user.userid, req.session.id, lifetimeMinutes),
   };
 }

@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { debuglog } from 'node:util';
 import type { Tracker } from '../tracker/tracker.js';
-import { sessionServices } from './session/session-services.js';
-import { type RecordData, newOneTimeKey, timestampForLifetime } from './session/session-store.js';
+import { CsrfSigner, type TokenClaims, newSigningKey } from './csrf-token.js';
+import { type SessionServices, sessionServices } from './session/session-services.js';
+import { RECORD_EXPIRY_SECONDS } from './session/session-store.js';
 import type { FormData } from './web-types.js';
 
 /**
@@ -10,9 +11,10 @@ import type { FormData } from './web-types.js';
  * (`Client.handle_csrf` in `roundup/cgi/client.py`, `anti_csrf_nonce` in
  * `roundup/cgi/templating.py`):
  *
- * - forms carry an `@csrf` token, a one-time key bound to the user and the
- *   session it was issued for, valid `[web] csrf_token_lifetime` minutes
- *   and used up by the first request that presents it;
+ * - forms carry an `@csrf` token bound to the user and the session it was
+ *   issued for, valid `[web] csrf_token_lifetime` minutes and used up by
+ *   the first request that presents it (a signed token, csrf-token.ts:
+ *   issuing one stores nothing, using one records its nonce);
  * - a POST (PUT, DELETE, PATCH) must also pass header checks: Referer
  *   inside the tracker, Origin the tracker's, X-Forwarded-Host (or else
  *   Host) the tracker's host, each at its `csrf_enforce_header_*` level,
@@ -82,14 +84,12 @@ function originOf(url: string): string {
  */
 export async function verifyCsrf(tracker: Tracker, req: CsrfRequest, log: CsrfLog = defaultLog): Promise<CsrfVerdict> {
   const config = tracker.config;
-  const services = sessionServices(tracker);
-  const otks = services.backend.otks;
   const method = req.method.toUpperCase();
 
   if (!UNSAFE_METHODS.has(method)) {
     const key = req.form.get('@csrf');
     // A token in a URL may have leaked (history, logs, Referer): destroy it and say where it came from.
-    if (key !== undefined && !(config.WEB_USE_TOKENLESS_CSRF_PROTECTION as boolean) && (await otks.take(key, services.now()))) {
+    if (key !== undefined && !(config.WEB_USE_TOKENLESS_CSRF_PROTECTION as boolean) && (await useToken(tracker, key))) {
       log('error', `csrf key used with wrong method from: ${header(req.headers, 'referer') ?? 'Referer header not available.'}`);
     }
     return OK;
@@ -110,9 +110,9 @@ export async function verifyCsrf(tracker: Tracker, req: CsrfRequest, log: CsrfLo
   let nonceSession: unknown = null;
   if (key !== undefined) {
     // Used or not, a presented token is gone: it cannot be replayed.
-    const record = await otks.take(key, services.now());
-    nonceUser = record?.data.uid ?? null;
-    nonceSession = record?.data.sid ?? null;
+    const claims = await useToken(tracker, key);
+    nonceUser = claims?.userid ?? null;
+    nonceSession = claims?.session ?? null;
   } else if (enforce === 'required') {
     log('error', `Required csrf field missing for user${user}`);
     return { ok: false, status: 400, message: CSRF_FAILURE };
@@ -121,7 +121,8 @@ export async function verifyCsrf(tracker: Tracker, req: CsrfRequest, log: CsrfLo
   } else {
     return OK;
   }
-  const session = req.sessionId;
+  // Sessions appear in logs by fingerprint: a session id is a credential.
+  const session = (await signerOf(sessionServices(tracker))).sessionTag(req.sessionId);
   if (user !== nonceUser) {
     const detail = `current user ${user} != stored user ${String(nonceUser)}, current session, stored session: ${session},${String(nonceSession)} for key ${key}.`;
     if (enforce === 'required' || enforce === 'yes') {
@@ -233,52 +234,90 @@ function tokenlessCheck(req: CsrfRequest, allowedOrigins: readonly string[], log
   return { ok: false, status: 403, message: `Invalid Origin ${origin}` };
 }
 
+/** The one-time-key record holding the tracker's token signing key (shared by every process). */
+export const SIGNING_KEY_RECORD = 'csrf_signing_key';
+
+/** The one-time-key record that marks the token with this nonce used. */
+function usedRecord(nonce: string): string {
+  return `csrf_used_${nonce}`;
+}
+
+const signers = new WeakMap<SessionServices, Promise<CsrfSigner>>();
+
 /**
- * The `@csrf` tokens the forms of one page carry (Roundup's
- * `utils.anti_csrf_nonce(lifetime)`), for one user and session. Templates
- * render synchronously, so `issue` hands out a key at once and keeps it;
- * `flush` stores every kept key in one write, before the page is sent.
+ * The signer of a tracker's tokens. Its key lives in the one-time-key
+ * store, made by whichever process needs it first, so tokens a page from
+ * one process hands out are good in every other (CGI, several servers).
+ */
+function signerOf(services: SessionServices): Promise<CsrfSigner> {
+  let signer = signers.get(services);
+  if (!signer) {
+    signer = (async () => {
+      const now = services.now();
+      // A record of its own lifetime would expire: this one is dated a century ahead.
+      const update = await services.backend.otks.update(SIGNING_KEY_RECORD, now, (current) =>
+        typeof current?.data.key === 'string' ? current : { data: { key: newSigningKey().toString('base64') }, timestamp: now + 100 * 365 * 86400 },
+      );
+      return new CsrfSigner(Buffer.from(String(update!.data.key), 'base64'));
+    })();
+    signer.catch(() => signers.delete(services));
+    signers.set(services, signer);
+  }
+  return signer;
+}
+
+/**
+ * Uses up a presented token: its claims when it is genuine, unexpired and
+ * not used before (by any process), null otherwise. Its nonce is recorded
+ * until the token would have expired anyway.
+ */
+async function useToken(tracker: Tracker, token: string): Promise<TokenClaims | null> {
+  const services = sessionServices(tracker);
+  const claims = (await signerOf(services)).open(token);
+  const now = services.now();
+  if (!claims || claims.expires < now) return null;
+  let fresh = false;
+  await services.backend.otks.update(usedRecord(claims.nonce), now, (current) => {
+    if (current) return current;
+    fresh = true;
+    return { data: {}, timestamp: claims.expires - RECORD_EXPIRY_SECONDS };
+  });
+  return fresh ? claims : null;
+}
+
+/**
+ * Hands out the `@csrf` tokens of a tracker's forms (Roundup's
+ * `utils.anti_csrf_nonce(lifetime)`). Templates render synchronously:
+ * `prepare` loads the signing key once, then `issue` answers at once.
  */
 export class CsrfTokens {
-  private readonly pending: Array<{ key: string; data: RecordData; timestamp: number }> = [];
+  private signer: CsrfSigner | null = null;
 
-  /** `sessionId` is read when a token is issued: a session begun earlier in the request counts. */
-  constructor(
-    private readonly tracker: Tracker,
-    private readonly userid: string,
-    private readonly sessionId: () => string | null,
-  ) {}
+  constructor(private readonly tracker: Tracker) {}
+
+  /** Loads what `issue` needs (once per process). */
+  async prepare(): Promise<void> {
+    this.signer ??= await signerOf(sessionServices(this.tracker));
+  }
 
   /**
-   * A new token, valid for `lifetimeMinutes` (default `[web]
-   * csrf_token_lifetime`); "0" with tokenless protection, as Roundup.
+   * A new token for this user and session, valid for `lifetimeMinutes`
+   * (default `[web] csrf_token_lifetime`); "0" with tokenless protection,
+   * as Roundup.
+   * @throws Error when `prepare` has not finished (a wiring bug).
    */
-  issue(lifetimeMinutes?: number): string {
+  issue(userid: string, sessionId: string | null, lifetimeMinutes?: number): string {
     const config = this.tracker.config;
     if (config.WEB_USE_TOKENLESS_CSRF_PROTECTION as boolean) return '0';
+    if (!this.signer) throw new Error('CsrfTokens.issue called before prepare()');
     const minutes = lifetimeMinutes ?? (config.WEB_CSRF_TOKEN_LIFETIME as number);
-    const key = newOneTimeKey();
-    const now = sessionServices(this.tracker).now();
-    this.pending.push({ key, data: { uid: this.userid, sid: this.sessionId() }, timestamp: timestampForLifetime(now, minutes * 60) });
-    return key;
-  }
-
-  /** Tokens issued and not yet stored. */
-  get pendingCount(): number {
-    return this.pending.length;
-  }
-
-  /** Stores the tokens issued so far (with those of concurrent requests, in one transaction). */
-  async flush(): Promise<void> {
-    const records = this.pending.splice(0);
-    await sessionServices(this.tracker).backend.otks.setMany(records);
+    return this.signer.issue(userid, sessionId, sessionServices(this.tracker).now() + minutes * 60);
   }
 }
 
-/** Issues one token and stores it at once (for code outside page rendering). */
+/** Issues one token (for code outside page rendering). */
 export async function issueCsrfToken(tracker: Tracker, userid: string, sessionId: string | null, lifetimeMinutes?: number): Promise<string> {
-  const tokens = new CsrfTokens(tracker, userid, () => sessionId);
-  const key = tokens.issue(lifetimeMinutes);
-  await tokens.flush();
-  return key;
+  const tokens = new CsrfTokens(tracker);
+  await tokens.prepare();
+  return tokens.issue(userid, sessionId, lifetimeMinutes);
 }

@@ -81,9 +81,9 @@ function loginRefused(message: string, status: number): Error {
 }
 
 /**
- * Handles a page, download or unknown-path request. The session and the
- * CSRF tokens are stored once the request's unit of work has ended (they
- * write in transactions of their own), before the response is sent.
+ * Handles a page, download or unknown-path request. The session is
+ * stored once the request's unit of work has ended (it writes in
+ * transactions of its own), before the response is sent.
  */
 export async function handlePage(ctx: Context, route: PageRoute, services: PageFlowServices): Promise<void> {
   const { tracker } = services;
@@ -116,11 +116,11 @@ export async function handlePage(ctx: Context, route: PageRoute, services: PageF
     messages: { ok: [], error: [] },
   };
   try {
+    await services.csrf.prepare();
     await respond(ctx, route, services, req, refused);
   } finally {
     await db.close();
   }
-  await services.csrf.flush(req);
   if (identity.complete) for (const cookie of await identity.complete()) ctx.append('Set-Cookie', cookie);
 }
 

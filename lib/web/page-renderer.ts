@@ -17,8 +17,7 @@ import type { WebRequest } from './web-types.js';
 /**
  * Rendering of pages: choose the template, load its view model, build
  * what the template sees (docs/templating.md, section 2) and render it
- * synchronously. The CSRF tokens the page hands out are stored by the
- * caller (`csrf.flush`) once the request's unit of work has ended.
+ * synchronously (the CSRF guard is prepared by the caller).
  */
 
 /** What the renderer needs from the tracker's app. */

@@ -50,14 +50,14 @@ export interface CsrfGuard {
    * the request's unit of work has written anything.
    */
   check(req: WebRequest, ctx: Context): Promise<{ message: string; status?: number } | null>;
+  /** Loads what `issue` needs; awaited before any page of the request is rendered. */
+  prepare(): Promise<void>;
   /**
    * A token for one form of the page being rendered (Roundup's
-   * anti_csrf_nonce). Templates render synchronously, so the guard hands
-   * the token out now and stores it in `flush`.
+   * anti_csrf_nonce), bound to the request's user and its session as it
+   * is when the token is issued. Synchronous: templates render so.
    */
   issue(req: WebRequest, lifetimeMinutes?: number): string;
-  /** Stores the tokens issued for the request's pages, before the page is sent and after its unit of work has ended. */
-  flush(req: WebRequest): Promise<void>;
 }
 
 /** Anonymous user ids, looked up once per tracker (the user must exist, as in Roundup). */
@@ -95,6 +95,6 @@ export const anonymousOnly: Authenticate = async (_ctx, tracker) => ({
 /** No CSRF protection: nothing is checked and forms get the token "0" (Roundup's answer when tokens are off). */
 export const noCsrfGuard: CsrfGuard = {
   check: async () => null,
+  prepare: async () => undefined,
   issue: () => '0',
-  flush: async () => undefined,
 };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingHttpHeaders } from 'node:http';
 import { CSRF_FAILURE, type CsrfRequest, CsrfTokens, type CsrfVerdict, issueCsrfToken, verifyCsrf } from '../../lib/web/csrf.js';
+import { CsrfSigner } from '../../lib/web/csrf-token.js';
 import { SubmittedForm } from '../../lib/web/form/form-data.js';
 import { type SessionServices, configureSessionServices } from '../../lib/web/session/session-services.js';
 import { RECORD_EXPIRY_SECONDS } from '../../lib/web/session/session-store.js';
@@ -51,12 +52,17 @@ describe('CSRF protection', () => {
   }
 
   const token = (userid = '1', sessionId: string | null = 'S1', lifetime?: number) => issueCsrfToken(tt.tracker, userid, sessionId, lifetime);
+  /** How logs show a session: its fingerprint under the tracker's signing key. */
+  const tagOf = async (sid: string) => {
+    const record = await services.backend.otks.get('csrf_signing_key', now);
+    return new CsrfSigner(Buffer.from(String(record!.data.key), 'base64')).sessionTag(sid);
+  };
   const refused = (message: string, status: 400 | 403 = 400): CsrfVerdict => ({ ok: false, status, message });
 
   describe('tokens', () => {
     it('accepts a token issued for the same user and session, once', async () => {
       const key = await token();
-      assert.match(key, /^[A-Za-z0-9_-]{43}$/);
+      assert.match(key, /^[A-Za-z0-9_-]{22}\.[0-9a-z]+\.1\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}$/);
       assert.deepEqual(await check({ fields: { '@csrf': key } }), { ok: true });
       assert.deepEqual(await check({ fields: { '@csrf': key } }), refused(CSRF_FAILURE));
       assert.equal(await services.backend.otks.get(key, now), null);
@@ -64,7 +70,7 @@ describe('CSRF protection', () => {
 
     it('refuses a forged token', async () => {
       assert.deepEqual(await check({ fields: { '@csrf': 'forged-token' } }), refused(CSRF_FAILURE));
-      assert.deepEqual(log[0], ['error', 'Csrf mismatch user: current user 1 != stored user null, current session, stored session: S1,null for key forged-token.']);
+      assert.deepEqual(log[0], ['error', `Csrf mismatch user: current user 1 != stored user null, current session, stored session: ${await tagOf('S1')},null for key forged-token.`]);
     });
 
     it('refuses the token of another session or another user, and uses it up', async () => {
@@ -99,7 +105,7 @@ describe('CSRF protection', () => {
     it('only logs a bad token under logfailure and ignores it under no, using it up either way', async () => {
       const key = await token('1', 'S2');
       assert.deepEqual(await check({ fields: { '@csrf': key } }, { csrf_enforce_token: 'logfailure' }), { ok: true });
-      assert.deepEqual(log, [['warning', `logged only: Csrf mismatch user: current session S1 != stored session S2, current user/stored user is: 1 for key ${key}.`]]);
+      assert.deepEqual(log, [['warning', `logged only: Csrf mismatch user: current session ${await tagOf('S1')} != stored session ${await tagOf('S2')}, current user/stored user is: 1 for key ${key}.`]]);
       log = [];
       const key2 = await token('2', 'S1');
       assert.deepEqual(await check({ fields: { '@csrf': key2 } }, { csrf_enforce_token: 'no' }), { ok: true });
@@ -117,18 +123,39 @@ describe('CSRF protection', () => {
       assert.deepEqual(log, [], 'an unknown key in a GET is not worth a log line');
     });
 
-    it('stores the tokens of a page in one flush, bound to user and session, with the configured lifetime', async () => {
-      let sid: string | null = null;
-      const tokens = new CsrfTokens(tt.tracker, '3', () => sid);
-      const a = tokens.issue();
-      sid = 'S9';
-      const b = tokens.issue(5);
-      assert.equal(tokens.pendingCount, 2);
-      assert.equal(await services.backend.otks.get(a, now), null, 'nothing stored before the flush');
-      await tokens.flush();
-      assert.equal(tokens.pendingCount, 0);
-      assert.deepEqual(await services.backend.otks.get(a, now), { data: { uid: '3', sid: null }, timestamp: now - RECORD_EXPIRY_SECONDS + 20160 * 60 });
-      assert.deepEqual(await services.backend.otks.get(b, now), { data: { uid: '3', sid: 'S9' }, timestamp: now - RECORD_EXPIRY_SECONDS + 300 });
+    it('stores nothing when it issues tokens, and records a used one until it would expire', async () => {
+      const countOtks = async () => (await tt.tracker.storage.backend.reader.all<{ n: number }>('SELECT COUNT(*) AS n FROM otks'))[0]!.n;
+      const tokens = new CsrfTokens(tt.tracker);
+      assert.throws(() => tokens.issue('3', null), /before prepare/);
+      await tokens.prepare();
+      const before = await countOtks();
+      const a = tokens.issue('3', null);
+      const b = tokens.issue('3', 'S9', 5);
+      assert.notEqual(a, b);
+      assert.equal(await countOtks(), before, 'issuing wrote nothing');
+      assert.deepEqual(await check({ fields: { '@csrf': b }, userid: '3', sessionId: 'S9' }), { ok: true });
+      const nonce = b.split('.')[0]!;
+      assert.deepEqual(await services.backend.otks.get(`csrf_used_${nonce}`, now), { data: {}, timestamp: now + 300 - RECORD_EXPIRY_SECONDS });
+      assert.deepEqual(await check({ fields: { '@csrf': a }, userid: '3', sessionId: null }), { ok: true }, 'the default lifetime (two weeks) has not passed');
+    });
+
+    it('refuses a token whose signature does not match what it claims', async () => {
+      const key = await token('2', 'S1');
+      const [nonce, expires, , session, mac] = key.split('.');
+      const claimsAdmin = [nonce, expires, '1', session, mac].join('.');
+      assert.deepEqual(await check({ fields: { '@csrf': claimsAdmin } }), refused(CSRF_FAILURE));
+      const longer = [nonce, (parseInt(expires!, 36) + 86400).toString(36), '2', session, mac].join('.');
+      assert.deepEqual(await check({ fields: { '@csrf': longer }, userid: '2' }), refused(CSRF_FAILURE));
+      assert.deepEqual(await check({ fields: { '@csrf': key }, userid: '2' }), { ok: true }, 'the genuine token was not used up by the forgeries');
+    });
+
+    it('keeps one signing key for every process of the tracker', async () => {
+      const key = await token();
+      const record = await services.backend.otks.get('csrf_signing_key', now);
+      assert.equal(Buffer.from(String(record?.data.key), 'base64').length, 32);
+      const other = configureSessionServices(tt.tracker, { now: () => now });
+      services = other;
+      assert.deepEqual(await check({ fields: { '@csrf': key } }), { ok: true }, 'a fresh process (new services) accepts it');
     });
   });
 
@@ -203,7 +230,7 @@ describe('CSRF protection', () => {
       const config = tt.tracker.config;
       config.set('web', 'use_tokenless_csrf_protection', 'yes');
       try {
-        assert.equal(new CsrfTokens(tt.tracker, '1', () => null).issue(), '0');
+        assert.equal(new CsrfTokens(tt.tracker).issue('1', null), '0', 'no signing key needed');
       } finally {
         config.set('web', 'use_tokenless_csrf_protection', 'no');
       }
