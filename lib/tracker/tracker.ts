@@ -60,6 +60,7 @@ export type Actor = { username: string } | { userid: string };
  */
 export class Tracker {
   private closed = false;
+  private readonly closers: Array<() => Promise<void>> = [];
   /**
    * Nosy mail, as issue classes offer it to detectors
    * (`cl.nosymessage`); `messaging.useMailer(...)` changes how it is sent.
@@ -190,10 +191,19 @@ export class Tracker {
     }
   }
 
+  /**
+   * Has `close` run `fn` too: for what layers above open beside the
+   * database (the web layer's session files), closed before it.
+   */
+  onClose(fn: () => Promise<void>): void {
+    this.closers.push(fn);
+  }
+
   /** Closes the database connections; units of work still open fail afterwards. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const fn of this.closers.splice(0)) await fn();
     this.storage.indexer.close();
     await this.storage.backend.close();
   }

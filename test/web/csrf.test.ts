@@ -5,6 +5,7 @@ import { CsrfSigner } from '../../lib/web/csrf-token.js';
 import { SubmittedForm } from '../../lib/web/form/form-data.js';
 import { type SessionServices, configureSessionServices } from '../../lib/web/session/session-services.js';
 import { RECORD_EXPIRY_SECONDS } from '../../lib/web/session/session-store.js';
+import { sessionRows } from '../support/session-db.js';
 import { type TestTracker, createTestTracker } from '../support/trackers.js';
 
 const BASE = 'http://tracker.example/demo/';
@@ -124,7 +125,7 @@ describe('CSRF protection', () => {
     });
 
     it('stores nothing when it issues tokens, and records a used one until it would expire', async () => {
-      const countOtks = async () => (await tt.tracker.storage.backend.reader.all<{ n: number }>('SELECT COUNT(*) AS n FROM otks'))[0]!.n;
+      const countOtks = async () => (await sessionRows<{ n: number }>(tt.tracker, 'otks', 'SELECT COUNT(*) AS n FROM otks'))[0]!.n;
       const tokens = new CsrfTokens(tt.tracker);
       assert.throws(() => tokens.issue('3', null), /before prepare/);
       await tokens.prepare();

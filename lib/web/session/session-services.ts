@@ -1,7 +1,8 @@
 import { RupError } from '../../errors.js';
 import type { Tracker } from '../../tracker/tracker.js';
 import { type RecordData, type SessionBackend, newOneTimeKey, timestampForLifetime } from './session-store.js';
-import { sqlSessionBackend } from './sql-session-store.js';
+import { databaseDir } from '../../tracker/storage-factory.js';
+import { sqlSessionBackend, sqliteSessionBackend } from './sql-session-store.js';
 
 /** Seconds between two cleanups of expired records (Roundup's `clean_up`: once an hour). */
 export const CLEANUP_INTERVAL_SECONDS = 3600;
@@ -102,22 +103,36 @@ export class SessionServices {
 }
 
 const services = new WeakMap<Tracker, SessionServices>();
+const backends = new WeakMap<Tracker, SessionBackend>();
 
 /**
  * The store `[sessiondb] backend` names: empty (the default) or the main
- * backend's name keeps both stores in the tracker database. Redis is the
+ * backend's name keeps both stores with the tracker's database (on
+ * SQLite in files of their own beside it, as Roundup does). Redis is the
  * planned alternative; until it exists, naming it (or anydbm) is refused
- * with a message saying what to do.
+ * with a message saying what to do. Made once per tracker and process,
+ * closed with the tracker.
  */
 function backendFor(tracker: Tracker): SessionBackend {
-  const configured = (tracker.config.SESSIONDB_BACKEND as string | null) ?? '';
-  const main = tracker.config.RDBMS_BACKEND as string;
-  if (configured === '' || configured === main) return sqlSessionBackend(tracker.storage.backend);
-  throw new RupError(
-    'RUP_ERR_CONFIG',
-    `${tracker.config.file}: [sessiondb] backend: "${configured}" is not available; leave it empty to keep sessions in the ${main} database`,
-    { location: { file: tracker.config.file, section: 'sessiondb', option: 'backend' } },
-  );
+  const made = backends.get(tracker);
+  if (made) return made;
+  const config = tracker.config;
+  const configured = (config.SESSIONDB_BACKEND as string | null) ?? '';
+  const main = config.RDBMS_BACKEND as string;
+  if (configured !== '' && configured !== main) {
+    throw new RupError(
+      'RUP_ERR_CONFIG',
+      `${config.file}: [sessiondb] backend: "${configured}" is not available; leave it empty to keep sessions in the ${main} database`,
+      { location: { file: config.file, section: 'sessiondb', option: 'backend' } },
+    );
+  }
+  const backend =
+    main === 'sqlite'
+      ? sqliteSessionBackend(databaseDir(config), Number(config.RDBMS_SQLITE_TIMEOUT) * 1000)
+      : sqlSessionBackend(tracker.storage.backend);
+  backends.set(tracker, backend);
+  tracker.onClose(() => backend.close());
+  return backend;
 }
 
 /** The session services of a tracker in this process, made on first use. */

@@ -42,8 +42,6 @@ export interface EphemeralTable {
   get(key: string, now: number): Promise<StoredRecord | null>;
   /** Stores `data` under `key`, replacing what was there, with the given timestamp. */
   set(key: string, data: RecordData, timestamp: number): Promise<void>;
-  /** Stores several records in one write (CSRF tokens issued while rendering a page). */
-  setMany(records: ReadonlyArray<{ key: string; data: RecordData; timestamp: number }>): Promise<void>;
   /**
    * Returns the unexpired record under `key` and deletes it, in one atomic
    * step: of several processes taking the same key, one gets the record.
@@ -70,10 +68,12 @@ export interface EphemeralTable {
 
 /** A backend holding both stores (Roundup's `getSessionManager()` and `getOTKManager()`). */
 export interface SessionBackend {
-  /** Name for messages: `sql` (tables in the tracker database), later `redis`. */
+  /** Name for messages: `sql` (tables in the tracker database), `sqlite` (files of their own), later `redis`. */
   readonly kind: string;
   readonly sessions: EphemeralTable;
   readonly otks: EphemeralTable;
+  /** Closes what the backend opened of its own (called when the tracker closes). */
+  close(): Promise<void>;
 }
 
 /**

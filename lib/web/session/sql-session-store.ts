@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { SqlBackend } from '../../backends/sql/backend.js';
+import { SqliteBackend } from '../../backends/sql/sqlite-backend.js';
 import { type Dialect, dialectFor, q } from '../../backends/sql/dialect.js';
-import type { SqlExecutor, SqlValue } from '../../backends/sql/executor.js';
+import type { SqlExecutor } from '../../backends/sql/executor.js';
 import {
   type EphemeralTable,
   type RecordData,
@@ -95,25 +97,15 @@ interface Row {
   time: number;
 }
 
-/** Most rows one INSERT carries (3 parameters each; SQLite allows 32766 parameters, old builds 999). */
-const ROWS_PER_INSERT = 300;
-
-interface PendingBatch {
-  records: ReadonlyArray<{ key: string; data: RecordData; timestamp: number }>;
-  resolve(): void;
-  reject(err: unknown): void;
-}
-
 class SqlTable implements EphemeralTable {
   private readonly key: string;
   private readonly time: string;
   private readonly value: string;
   private readonly name: string;
-  private readonly pending: PendingBatch[] = [];
-  private draining = false;
 
   constructor(
-    private readonly backend: SqlBackend,
+    /** The database holding the table (opened on first use). */
+    private readonly backend: () => Promise<SqlBackend>,
     table: string,
     prefix: string,
   ) {
@@ -124,8 +116,9 @@ class SqlTable implements EphemeralTable {
   }
 
   private async write<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    await ensureOnce(this.backend);
-    return inTransaction(this.backend, fn);
+    const backend = await this.backend();
+    await ensureOnce(backend);
+    return inTransaction(backend, fn);
   }
 
   private select(exec: SqlExecutor, key: string): Promise<Row[]> {
@@ -137,62 +130,21 @@ class SqlTable implements EphemeralTable {
     return { data: parseData(row.value), timestamp: Number(row.time) };
   }
 
-  private upsertSql(rows: number): string {
-    const values = Array.from({ length: rows }, () => '(?, ?, ?)').join(', ');
+  private upsertSql(): string {
     return (
-      `INSERT INTO ${this.name} (${this.key}, ${this.time}, ${this.value}) VALUES ${values} ` +
+      `INSERT INTO ${this.name} (${this.key}, ${this.time}, ${this.value}) VALUES (?, ?, ?) ` +
       `ON CONFLICT (${this.key}) DO UPDATE SET ${this.time} = excluded.${this.time}, ${this.value} = excluded.${this.value}`
     );
   }
 
   async get(key: string, now: number): Promise<StoredRecord | null> {
-    await ensureOnce(this.backend);
-    return this.record((await this.select(this.backend.reader, key))[0], now);
+    const backend = await this.backend();
+    await ensureOnce(backend);
+    return this.record((await this.select(backend.reader, key))[0], now);
   }
 
   async set(key: string, data: RecordData, timestamp: number): Promise<void> {
-    await this.write((tx) => tx.run(this.upsertSql(1), [key, timestamp, JSON.stringify(data)]));
-  }
-
-  /**
-   * Concurrent calls are grouped: while one transaction writes, the records
-   * of later calls wait and go together in the next one (one commit for
-   * the CSRF tokens of many pages rendered at the same time).
-   */
-  setMany(records: ReadonlyArray<{ key: string; data: RecordData; timestamp: number }>): Promise<void> {
-    if (records.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      this.pending.push({ records, resolve, reject });
-      if (!this.draining) void this.drain();
-    });
-  }
-
-  private async drain(): Promise<void> {
-    this.draining = true;
-    try {
-      while (this.pending.length) {
-        const batches = this.pending.splice(0);
-        // One row per key: PostgreSQL refuses an upsert touching a row twice.
-        const rows = new Map<string, { data: RecordData; timestamp: number }>();
-        for (const batch of batches) for (const r of batch.records) rows.set(r.key, r);
-        const all = [...rows];
-        try {
-          await this.write(async (tx) => {
-            for (let i = 0; i < all.length; i += ROWS_PER_INSERT) {
-              const chunk = all.slice(i, i + ROWS_PER_INSERT);
-              const params: SqlValue[] = [];
-              for (const [key, r] of chunk) params.push(key, r.timestamp, JSON.stringify(r.data));
-              await tx.run(this.upsertSql(chunk.length), params);
-            }
-          });
-          for (const batch of batches) batch.resolve();
-        } catch (err) {
-          for (const batch of batches) batch.reject(err);
-        }
-      }
-    } finally {
-      this.draining = false;
-    }
+    await this.write((tx) => tx.run(this.upsertSql(), [key, timestamp, JSON.stringify(data)]));
   }
 
   async take(key: string, now: number): Promise<StoredRecord | null> {
@@ -210,7 +162,7 @@ class SqlTable implements EphemeralTable {
       if (tx.dialect === 'postgresql') await tx.all('SELECT pg_advisory_xact_lock(?::bigint)', [lockKey(this.name, key)]);
       const next = change(this.record((await this.select(tx, key))[0], now));
       if (next === null) await tx.run(`DELETE FROM ${this.name} WHERE ${this.key} = ?`, [key]);
-      else await tx.run(this.upsertSql(1), [key, next.timestamp, JSON.stringify(next.data)]);
+      else await tx.run(this.upsertSql(), [key, next.timestamp, JSON.stringify(next.data)]);
       return next;
     });
   }
@@ -231,11 +183,48 @@ class SqlTable implements EphemeralTable {
   }
 }
 
-/** The session backend that keeps both stores in the tracker's SQL database. */
+/** The session backend that keeps both stores in the tracker's SQL database (PostgreSQL). */
 export function sqlSessionBackend(backend: SqlBackend): SessionBackend {
   return {
     kind: 'sql',
-    sessions: new SqlTable(backend, 'sessions', 'session'),
-    otks: new SqlTable(backend, 'otks', 'otk'),
+    sessions: new SqlTable(async () => backend, 'sessions', 'session'),
+    otks: new SqlTable(async () => backend, 'otks', 'otk'),
+    close: async () => undefined,
+  };
+}
+
+/**
+ * The session backend of a tracker on SQLite: Roundup's own files
+ * `db-session` and `db-otk` beside `db` in the database directory, each
+ * opened on first use. Kept apart so that their writes (a login, a used
+ * CSRF token, a session kept alive) are not changes of the tracker's
+ * data: SQLite's change counter, which the web layer's caches follow,
+ * moves only for the tracker's data.
+ */
+export function sqliteSessionBackend(databaseDir: string, timeoutMs: number): SessionBackend {
+  const opened: Array<Promise<SqlBackend>> = [];
+  const lazily = (file: string): (() => Promise<SqlBackend>) => {
+    let backend: Promise<SqlBackend> | null = null;
+    return () => {
+      if (!backend) {
+        const opening = SqliteBackend.open(join(databaseDir, file), timeoutMs);
+        // A failed open (a locked or unwritable file) is retried by the next use.
+        opening.catch(() => {
+          if (backend === opening) backend = null;
+        });
+        backend = opening;
+        opened.push(opening);
+      }
+      return backend;
+    };
+  };
+  return {
+    kind: 'sqlite',
+    sessions: new SqlTable(lazily('db-session'), 'sessions', 'session'),
+    otks: new SqlTable(lazily('db-otk'), 'otks', 'otk'),
+    async close() {
+      const backends = await Promise.allSettled(opened.splice(0));
+      for (const b of backends) if (b.status === 'fulfilled') await b.value.close();
+    },
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Tracker } from '../../../lib/tracker/tracker.js';
 import { CSRF_FAILURE } from '../../../lib/web/csrf.js';
 import { configureSessionServices } from '../../../lib/web/session/session-services.js';
+import { sessionRows } from '../../support/session-db.js';
 import { type TestTracker, createTestTracker } from '../../support/trackers.js';
 import { BASE_URL, type Browser, COOKIE, ORIGIN, type ServedTracker, basic, cookiePair, errorsOf, send, serveTracker, userOf } from '../app-harness.js';
 
@@ -64,12 +65,12 @@ describe('web authentication, sessions and CSRF over HTTP (the app with its defa
   }
 
   async function sessionCount(): Promise<number> {
-    const rows = await tt.tracker.storage.backend.reader.all<{ n: number }>('SELECT COUNT(*) AS n FROM sessions');
+    const rows = await sessionRows<{ n: number }>(tt.tracker, 'sessions', 'SELECT COUNT(*) AS n FROM sessions');
     return Number(rows[0]!.n);
   }
 
   async function storedSession(sid: string): Promise<unknown> {
-    const rows = await tt.tracker.storage.backend.reader.all<{ v: string }>('SELECT session_value AS v FROM sessions WHERE session_key = ?', [sid]);
+    const rows = await sessionRows<{ v: string }>(tt.tracker, 'sessions', 'SELECT session_value AS v FROM sessions WHERE session_key = ?', [sid]);
     return rows[0] ? JSON.parse(rows[0].v) : null;
   }
 

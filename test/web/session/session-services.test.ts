@@ -7,7 +7,7 @@ import {
   sessionServices,
 } from '../../../lib/web/session/session-services.js';
 import { RECORD_EXPIRY_SECONDS } from '../../../lib/web/session/session-store.js';
-import { sqlSessionBackend } from '../../../lib/web/session/sql-session-store.js';
+import { sessionRows } from '../../support/session-db.js';
 import { type TestTracker, createTestTracker } from '../../support/trackers.js';
 
 const WEEK = RECORD_EXPIRY_SECONDS;
@@ -35,8 +35,8 @@ describe('session services', () => {
     await sessions.set('stale-1', { user: 'admin' }, start - WEEK - 10);
     await otks.set('stale-key-1', { uid: '1' }, start - WEEK - 10);
     await services.cleanUpIfDue();
-    const raw = async (table: string, key: string) =>
-      (await tt.tracker.storage.backend.reader.all(`SELECT * FROM ${table} WHERE ${table === 'sessions' ? 'session' : 'otk'}_key = ?`, [key])).length;
+    const raw = async (table: 'sessions' | 'otks', key: string) =>
+      (await sessionRows(tt.tracker, table, `SELECT * FROM ${table} WHERE ${table === 'sessions' ? 'session' : 'otk'}_key = ?`, [key])).length;
     assert.equal(await raw('sessions', 'stale-1'), 0);
     assert.equal(await raw('otks', 'stale-key-1'), 0);
     assert.deepEqual((await otks.get(LAST_CLEAN_KEY, now))?.data, { last_use: start });
@@ -45,12 +45,12 @@ describe('session services', () => {
     now = start + 1800;
     await sessions.set('stale-2', { user: 'admin' }, now - WEEK - 10);
     await services.cleanUpIfDue();
-    await new SessionServices(sqlSessionBackend(tt.tracker.storage.backend), () => now).cleanUpIfDue();
+    await new SessionServices(services.backend, () => now).cleanUpIfDue();
     assert.equal(await raw('sessions', 'stale-2'), 1);
 
     // An hour after the last cleanup, another process does it.
     now = start + 3600;
-    await new SessionServices(sqlSessionBackend(tt.tracker.storage.backend), () => now).cleanUpIfDue();
+    await new SessionServices(services.backend, () => now).cleanUpIfDue();
     assert.equal(await raw('sessions', 'stale-2'), 0);
     assert.deepEqual((await otks.get(LAST_CLEAN_KEY, now))?.data, { last_use: start + 3600 });
   });
@@ -85,7 +85,7 @@ describe('session services', () => {
   it('accepts [sessiondb] backend naming the main backend', async () => {
     const other = await createTestTracker({ settings: { sessiondb_backend: 'sqlite' } });
     try {
-      assert.equal(sessionServices(other.tracker).backend.kind, 'sql');
+      assert.equal(sessionServices(other.tracker).backend.kind, 'sqlite', 'files of their own beside the database, as Roundup');
     } finally {
       await other.cleanup();
     }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { dialectFor } from '../../../lib/backends/sql/dialect.js';
@@ -11,7 +12,10 @@ import {
   newSessionId,
   timestampForLifetime,
 } from '../../../lib/web/session/session-store.js';
-import { ensureSessionTables, sqlSessionBackend } from '../../../lib/web/session/sql-session-store.js';
+import { databaseDir } from '../../../lib/tracker/storage-factory.js';
+import { sessionServices } from '../../../lib/web/session/session-services.js';
+import { ensureSessionTables } from '../../../lib/web/session/sql-session-store.js';
+import { sessionRows } from '../../support/session-db.js';
 import { type TestTracker, createTestTracker, skipWithoutBackend } from '../../support/trackers.js';
 
 const run = promisify(execFile);
@@ -44,7 +48,8 @@ for (const backend of ['sqlite', 'postgresql'] as const) {
     before(async function () {
       await skipWithoutBackend(this, backend);
       tt = await createTestTracker({ backend });
-      const store = sqlSessionBackend(tt.tracker.storage.backend);
+      const store = sessionServices(tt.tracker).backend;
+      assert.equal(store.kind, backend === 'sqlite' ? 'sqlite' : 'sql');
       sessions = store.sessions;
       otks = store.otks;
     });
@@ -125,27 +130,28 @@ for (const backend of ['sqlite', 'postgresql'] as const) {
     });
 
     it('clean deletes the expired records only and says how many', async () => {
-      const t = sqlSessionBackend(tt.tracker.storage.backend).sessions;
+      const t = sessions;
       const far = NOW + 100 * WEEK;
       await t.set('c-live', {}, far);
       await t.set('c-dead1', {}, far - WEEK - 1);
       await t.set('c-dead2', {}, far - 2 * WEEK);
-      const before = (await tt.tracker.storage.backend.reader.all<{ n: number }>('SELECT COUNT(*) AS n FROM sessions WHERE session_time < ?', [far - WEEK]))[0]!.n;
+      const before = (await sessionRows<{ n: number }>(tt.tracker, 'sessions', 'SELECT COUNT(*) AS n FROM sessions WHERE session_time < ?', [far - WEEK]))[0]!.n;
       assert.equal(await t.clean(far), Number(before));
       assert.notEqual(await t.get('c-live', far), null);
-      const left = await tt.tracker.storage.backend.reader.all<{ k: string }>('SELECT session_key AS k FROM sessions WHERE session_key LIKE ?', ['c-%']);
+      const left = await sessionRows<{ k: string }>(tt.tracker, 'sessions', 'SELECT session_key AS k FROM sessions WHERE session_key LIKE ?', ['c-%']);
       assert.deepEqual(left.map((r) => r.k), ['c-live']);
     });
 
-    it('setMany stores every record of concurrent calls', async () => {
-      const calls = [0, 1, 2].map((c) =>
-        otks.setMany(Array.from({ length: 4 }, (_, i) => ({ key: `m${c}-${i}`, data: { c, i }, timestamp: NOW }))),
-      );
-      await Promise.all(calls);
-      for (let c = 0; c < 3; c++) {
-        for (let i = 0; i < 4; i++) assert.deepEqual((await otks.get(`m${c}-${i}`, NOW))?.data, { c, i });
-      }
-      await otks.setMany([]);
+    it('writes outside the tracker data (SQLite: files db-session and db-otk), so the data version stays', async function () {
+      if (backend !== 'sqlite') this.skip();
+      const version = async () => (await tt.tracker.storage.backend.reader.all<{ data_version: number }>('PRAGMA data_version'))[0]!.data_version;
+      const before = await version();
+      await sessions.set('elsewhere', { user: 'admin' }, NOW);
+      await otks.set('elsewhere', { uid: '1' }, NOW);
+      assert.equal(await version(), before);
+      const dir = databaseDir(tt.tracker.config);
+      assert.deepEqual(readdirSync(dir).filter((f) => /^db-(session|otk)$/.test(f)).sort(), ['db-otk', 'db-session']);
+      assert.deepEqual(await sessionRows(tt.tracker, 'sessions', 'SELECT session_key AS k FROM sessions WHERE session_key = ?', ['elsewhere']), [{ k: 'elsewhere' }]);
     });
 
     it('is safe with two processes: no counter update is lost and each key is taken by one process only', async function () {
