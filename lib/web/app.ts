@@ -12,6 +12,7 @@ import { TemplateSet } from './render/template-set.js';
 import { applySecurityHeaders } from './security-headers.js';
 import { StaticFiles } from './static-files.js';
 import { ReadCache } from './view/read-cache.js';
+import { PageCache } from './render/page-cache.js';
 import { parseTrackerPath } from './url-scheme.js';
 import type { Authenticate, CsrfGuard } from './web-hooks.js';
 import type { WebAction } from './web-types.js';
@@ -121,6 +122,7 @@ export function createTrackerApp(tracker: Tracker, options: TrackerAppOptions = 
     extensionUtils: tracker.extensions.utils,
     logger,
     readCache: new ReadCache(),
+    pageCache: new PageCache(),
     actions: new ActionRegistry(BUILTIN_ACTIONS, options.actions ?? [], tracker.extensions.actions),
     authenticate: options.authenticate ?? sessionAuthenticate({ baseUrl, basePath, environment: options.environment }),
     baseUrl,

@@ -13,6 +13,7 @@ import { type Authenticate, type RequestIdentity, anonymousOnly } from './web-ho
 import type { ActionOutcome, WebRequest, WebTarget } from './web-types.js';
 import { SubmittedForm } from './form/form-data.js';
 import { RequestCache } from './view/read-cache.js';
+import { PageCache, type RenderedPage } from './render/page-cache.js';
 
 /**
  * One request for a page or a download, end to end (Roundup's
@@ -134,6 +135,12 @@ async function respond(ctx: Context, route: PageRoute, services: PageFlowService
     const form = await readForm(ctx.req, ctx.querystring, { maxBytes: tracker.config.WEB_MAX_UPLOAD_SIZE as number });
     req = { ...req, form, target: targetOf(route, form) };
     let cache = await services.readCache.begin(db);
+    const pageKey = keptPageKey(ctx, route, req);
+    const kept = pageKey === null ? undefined : services.pageCache.get(cache.dataVersion, pageKey);
+    if (kept) {
+      sendPage(ctx, 200, kept, req, services);
+      return;
+    }
     if (db.schema.hasClass('user')) await cache.prime('user', [req.user.userid]);
     await checkTarget(db, route, cache);
     const ok = form.get('@ok_message');
@@ -185,11 +192,10 @@ async function respond(ctx: Context, route: PageRoute, services: PageFlowService
       req = { ...req, form: outcome.form ?? req.form, target: { ...req.target, template: outcome.template ?? req.target.template } };
     }
     const templateName = services.templates.select(req.target.classname, req.target.template === 'home' && req.target.classname === null ? null : req.target.template, req.messages.error.length > 0);
-    const html = await renderPage(req, services, templateName, cache);
+    const page = await renderPage(req, services, templateName, cache);
     await db.commit();
-    setPageHeaders(ctx);
-    ctx.status = status;
-    ctx.body = html;
+    if (pageKey !== null && outcome === null && status === 200) services.pageCache.put(cache.dataVersion, pageKey, page);
+    sendPage(ctx, status, page, req, services);
   } catch (err) {
     await db.rollback();
     const info = funnelError(err, services.logger, `${ctx.method} ${ctx.url}`);
@@ -198,6 +204,24 @@ async function respond(ctx: Context, route: PageRoute, services: PageFlowService
     ctx.status = info.status;
     ctx.body = html;
   }
+}
+
+/**
+ * The key under which the request's page may be kept (page-cache.ts):
+ * a page (not a download) fetched without an action or a token, by a
+ * user the request was not refused as; null for anything else.
+ */
+function keptPageKey(ctx: Context, route: PageRoute, req: WebRequest): string | null {
+  if (route.kind !== 'page' || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return null;
+  if (requestedAction(req.form) !== null || req.form.get('@csrf') !== undefined) return null;
+  return PageCache.key(req.user.userid, ctx.url);
+}
+
+/** Sends a rendered page, its token slots filled for this request's user and session. */
+function sendPage(ctx: Context, status: number, page: RenderedPage, req: WebRequest, services: PageFlowServices): void {
+  setPageHeaders(ctx);
+  ctx.status = status;
+  ctx.body = page.slots.fill(page.html, (lifetime) => services.csrf.issue(req, lifetime));
 }
 
 /** A 302 redirect with Roundup's little HTML body. */

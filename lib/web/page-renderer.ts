@@ -4,6 +4,8 @@ import type { ErrorInfo, WebLogger } from './error-funnel.js';
 import { funnelError } from './error-funnel.js';
 import type { TemplateNeeds } from './render/template-needs.js';
 import type { TemplateSet } from './render/template-set.js';
+import { DateTime } from '../hyperdb/date.js';
+import { type PageCache, type RenderMarks, type RenderedPage, TokenSlots } from './render/page-cache.js';
 import { BatchView } from './view/batch.js';
 import { type SafeHtml, attributes, escapeHtml, safe } from './view/html.js';
 import type { ItemView } from './view/item-view.js';
@@ -29,6 +31,8 @@ export interface RenderServices {
   logger: WebLogger;
   /** What pages read, kept until the data changes. */
   readCache: ReadCache;
+  /** Rendered pages, kept until the data changes. */
+  pageCache: PageCache;
 }
 
 /**
@@ -51,11 +55,21 @@ function templateConfig(config: Record<string, unknown>): Record<string, unknown
   });
 }
 
-function templateUtils(req: WebRequest, services: RenderServices): Record<string, unknown> {
+/** How one rendering hands out CSRF tokens, and what it notes of its dependence on the moment. */
+interface RenderHooks {
+  issue(lifetimeMinutes?: number): string;
+  marks: RenderMarks;
+}
+
+function templateUtils(hooks: RenderHooks, services: RenderServices): Record<string, unknown> {
+  const { marks } = hooks;
   const utils: Record<string, unknown> = {
-    anti_csrf_nonce: (lifetime?: unknown) => services.csrf.issue(req, typeof lifetime === 'number' ? lifetime : undefined),
-    csrf_field: () => safe(`<input${attributes({ type: 'hidden', name: '@csrf', value: services.csrf.issue(req) })}>`),
-    timestamp: () => packTimestamp(),
+    anti_csrf_nonce: (lifetime?: unknown) => hooks.issue(typeof lifetime === 'number' ? lifetime : undefined),
+    csrf_field: () => safe(`<input${attributes({ type: 'hidden', name: '@csrf', value: hooks.issue() })}>`),
+    timestamp: () => {
+      marks.volatile = true;
+      return packTimestamp();
+    },
     url_quote: (text: unknown) => pyQuote(String(text ?? '')),
     html_quote: (text: unknown) => escapeHtml(text),
     Batch: (items: unknown, size: unknown, start: unknown) => {
@@ -65,12 +79,22 @@ function templateUtils(req: WebRequest, services: RenderServices): Record<string
       return new BatchView(list.slice(first, first + pageSize), first, pageSize, list.length);
     },
   };
-  for (const [name, fn] of services.extensionUtils) if (!(name in utils)) utils[name] = fn;
+  // What a tracker's own helper returns may change by the moment: a page using one is not kept.
+  for (const [name, fn] of services.extensionUtils) {
+    if (name in utils) continue;
+    utils[name] =
+      typeof fn === 'function'
+        ? (...args: unknown[]) => {
+            marks.volatile = true;
+            return (fn as (...a: unknown[]) => unknown)(...args);
+          }
+        : fn;
+  }
   return utils;
 }
 
 /** Renders one template for the request with an already loaded model. */
-function renderWithModel(req: WebRequest, services: RenderServices, name: string, model: PageModel, error: ErrorInfo | null): string {
+function renderWithModel(req: WebRequest, services: RenderServices, name: string, model: PageModel, error: ErrorInfo | null, hooks: RenderHooks): string {
   const formWins = req.messages.error.length > 0;
   const { classname, itemid } = req.target;
   const views = new Views(model.data, {
@@ -78,7 +102,11 @@ function renderWithModel(req: WebRequest, services: RenderServices, name: string
     form: req.form,
     formWins,
     pageItem: classname === null ? null : { classname, itemid },
-    csrfToken: () => services.csrf.issue(req),
+    csrfToken: () => hooks.issue(),
+    now: () => {
+      hooks.marks.relativeTime = true;
+      return DateTime.now();
+    },
     browserDateInput: req.tracker.config.WEB_USE_BROWSER_DATE_INPUT === true,
   });
   const request = new RequestView(req, model, views);
@@ -95,17 +123,24 @@ function renderWithModel(req: WebRequest, services: RenderServices, name: string
     error_messages: messageHtml(req.messages.error, req.messages.trusted),
     tracker: { name: req.tracker.name, web: req.baseUrl, base_path: req.basePath },
     config: templateConfig(req.tracker.config as unknown as Record<string, unknown>),
-    utils: templateUtils(req, services),
+    utils: templateUtils(hooks, services),
     error,
     _: (msgid: unknown) => String(msgid ?? ''),
     ngettext: (singular: unknown, plural: unknown, n: unknown) => String(Number(n) === 1 ? singular : plural),
   });
 }
 
-/** Renders the page the request names with template `name`: loads what the template needs, then renders. */
-export async function renderPage(req: WebRequest, services: RenderServices, name: string, cache: RequestCache): Promise<string> {
+/**
+ * Renders the page the request names with template `name`: loads what
+ * the template needs, then renders, its CSRF tokens left as slots (the
+ * page may be kept and served again, page-cache.ts).
+ */
+export async function renderPage(req: WebRequest, services: RenderServices, name: string, cache: RequestCache): Promise<RenderedPage> {
   const model = await loadPage(req, services.templates.needs(name), cache);
-  return renderWithModel(req, services, name, model, null);
+  const slots = new TokenSlots();
+  const marks: RenderMarks = { relativeTime: false, volatile: false };
+  const html = renderWithModel(req, services, name, model, null, { issue: (lifetime) => slots.slot(lifetime), marks });
+  return { html, slots, marks };
 }
 
 /** The page of an error: no item, no rows, no journal (they may be what failed). */
@@ -143,7 +178,8 @@ export async function renderErrorPage(req: WebRequest, services: RenderServices,
     try {
       const name = attempt();
       const model = await loadPage(errorRequest, errorNeeds(templates.needs(name)), RequestCache.none(req.db));
-      return renderWithModel(errorRequest, services, name, model, error);
+      const hooks: RenderHooks = { issue: (lifetime) => services.csrf.issue(errorRequest, lifetime), marks: { relativeTime: false, volatile: true } };
+      return renderWithModel(errorRequest, services, name, model, error, hooks);
     } catch (err) {
       // A missing template just means the next choice; a broken one is logged, then the next is tried.
       funnelError(err, services.logger, `error page for ${error.status}`);

@@ -5,6 +5,7 @@ import type { Tracker } from '../../tracker/tracker.js';
 import { cookieSettings } from '../session/cookie.js';
 import { sessionServices } from '../session/session-services.js';
 import { WebSession } from '../session/web-session.js';
+import { anonymousUserId } from '../web-hooks.js';
 import type { WebUser } from '../web-types.js';
 import { checkLogin, loginSettings } from './verify-login.js';
 
@@ -145,8 +146,11 @@ export async function authenticate(tracker: Tracker, input: AuthInput): Promise<
     if (fromSession) await session.refresh();
     const userid = username === null ? null : await lookupUser(db, username);
     if (userid !== null && username !== null) return { user: { userid, username, anonymous: username === 'anonymous' }, session, refusal };
-    const anonymous = await lookupUser(db, 'anonymous');
-    if (anonymous === null) throw new RupError('RUP_ERR_TRACKER', `the tracker ${tracker.home} has no "anonymous" user, which the web interface needs`);
+    // Looked up once per process: most requests of a public tracker are anonymous.
+    const anonymous = await anonymousUserId(tracker).catch((err: unknown) => {
+      if (!isRupError(err, 'RUP_ERR_KEY_NOT_FOUND')) throw err;
+      throw new RupError('RUP_ERR_TRACKER', `the tracker ${tracker.home} has no "anonymous" user, which the web interface needs`);
+    });
     return { user: { userid: anonymous, username: 'anonymous', anonymous: true }, session, refusal };
   } finally {
     await db.close();

@@ -177,7 +177,7 @@ export class PropertyView {
   reldate(): string {
     const v = this.raw;
     if (!(v instanceof DateTime)) return v === undefined ? '[hidden]' : '';
-    return v.diff(DateTime.now()).pretty();
+    return v.diff(this.views.settings.now()).pretty();
   }
 
   /** Dates: ISO 8601 in UTC, for `<time datetime>`. */

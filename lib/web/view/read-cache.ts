@@ -103,6 +103,11 @@ export class RequestCache {
     return new RequestCache(null, db, null);
   }
 
+  /** The data version this request reads at, or null when nothing it reads may be kept. */
+  get dataVersion(): string | null {
+    return this.usable ? this.version : null;
+  }
+
   private get usable(): boolean {
     return this.cache !== null && this.version !== null && !this.db.uow.inTransaction;
   }

@@ -1,3 +1,4 @@
+import type { DateTime } from '../../hyperdb/date.js';
 import type { FormData } from '../web-types.js';
 import { type ClassView, classViewClass } from './class-view.js';
 import { type ItemView, itemViewClass } from './item-view.js';
@@ -19,6 +20,8 @@ export interface ViewSettings {
   pageItem: { classname: string; itemid: string | null } | null;
   /** A CSRF token for a form on this page. */
   csrfToken(): string;
+  /** The current time, for relative dates (a page showing one goes stale). */
+  now(): DateTime;
   /** `[web] use_browser_date_input`: date widgets are `datetime-local` inputs. */
   browserDateInput: boolean;
 }
