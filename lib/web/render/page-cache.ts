@@ -29,22 +29,41 @@ export interface RenderMarks {
  * letters and digits (unchanged by HTML escaping and URL encoding), each
  * remembering the lifetime its token is to have.
  */
+const SLOT_MARKER = `rupcsrf${randomBytes(8).toString('hex')}s`;
+const SLOT_PATTERN = new RegExp(`${SLOT_MARKER}(\\d+)e`, 'g');
+
 export class TokenSlots {
-  private static readonly marker = `rupcsrf${randomBytes(8).toString('hex')}s`;
-  private static readonly pattern = new RegExp(`${TokenSlots.marker}(\\d+)e`, 'g');
   private readonly lifetimes: Array<number | undefined> = [];
+  /** The text last filled, cut at its slots: text, slot number, text, ... (a kept page is filled many times). */
+  private cut: { html: string; parts: Array<string | number> } | null = null;
 
   /** A slot for a token of `lifetimeMinutes` (the configured lifetime when undefined). */
   slot(lifetimeMinutes?: number): string {
     this.lifetimes.push(lifetimeMinutes);
-    return `${TokenSlots.marker}${this.lifetimes.length - 1}e`;
+    return `${SLOT_MARKER}${this.lifetimes.length - 1}e`;
   }
 
   /** `html` with every slot replaced by a new token from `issue`. */
   fill(html: string, issue: (lifetimeMinutes?: number) => string): string {
     if (this.lifetimes.length === 0) return html;
-    return html.replace(TokenSlots.pattern, (_, i: string) => issue(this.lifetimes[Number(i)]));
+    if (this.cut?.html !== html) this.cut = { html, parts: cutAtSlots(html) };
+    let out = '';
+    for (const part of this.cut.parts) out += typeof part === 'string' ? part : issue(this.lifetimes[part]);
+    return out;
   }
+}
+
+/** `html` as text and slot numbers, in order. */
+function cutAtSlots(html: string): Array<string | number> {
+  const parts: Array<string | number> = [];
+  const pattern = new RegExp(SLOT_PATTERN);
+  let last = 0;
+  for (let m = pattern.exec(html); m !== null; m = pattern.exec(html)) {
+    parts.push(html.slice(last, m.index), Number(m[1]));
+    last = m.index + m[0].length;
+  }
+  parts.push(html.slice(last));
+  return parts;
 }
 
 /** A rendered page with its token slots. */

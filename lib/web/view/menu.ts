@@ -47,8 +47,10 @@ export function renderMenu(views: Views, view: PropertyView, prop: PointerProper
     ids = [...ids].sort((a, b) => key(a).localeCompare(key(b), undefined, { numeric: true }) * (desc ? -1 : 1));
   }
 
-  const chosen = opts.value === undefined || opts.value === null ? current : toList(opts.value);
-  const selected = (id: string) => chosen.includes(id) || chosen.includes(data.label(target, id));
+  const chosen = new Set(opts.value === undefined || opts.value === null ? current : toList(opts.value));
+  // A value may name an item by id or by label; labels are looked up only when some value is not an id.
+  const byLabel = [...chosen].some((v) => !/^\d+$/.test(v));
+  const selected = (id: string) => chosen.has(id) || (byLabel && chosen.has(data.label(target, id)));
   // The current values stay listed even when retired or filtered out, as in Roundup.
   for (const id of [...current].reverse()) if (!ids.includes(id) && /^\d+$/.test(id)) ids = [id, ...ids];
 
@@ -79,8 +81,9 @@ export function renderMenu(views: Views, view: PropertyView, prop: PointerProper
     lines.push(`<select${attributes({ ...htmlAttrs, multiple: true, name: view.formname, size: height })}>`);
     if (current.length) lines.push(`<option value="${escapeHtml(current.map((v) => `-${v}`).join(','))}">- no selection -</option>`);
   }
+  // Written out rather than through attributes(): a menu may list thousands of users.
   for (const id of ids) {
-    lines.push(`<option${attributes({ value: id, selected: selected(id) })}>${escapeHtml(label(id))}</option>`);
+    lines.push(`<option value="${escapeHtml(id)}"${selected(id) ? ' selected' : ''}>${escapeHtml(label(id))}</option>`);
   }
   lines.push('</select>');
   return safe(lines.join('\n'));

@@ -62,25 +62,39 @@ interface Loader {
   cache: RequestCache;
 }
 
+/** Items as a page shows them: the values the user may see, and the labels of links to them. */
+interface ReadItems {
+  values: ReadonlyMap<string, ItemValues>;
+  labels: ReadonlyMap<string, string>;
+}
+
 /**
- * Reads items not loaded yet and keeps them: their labels from the
- * unchecked view (see PageData.addLabels), their values as the user may
- * see them. Both share the unit of work's cache (primed from the read
- * cache), so this is at most one getMany's queries.
+ * Reads items: their labels from the unchecked view (see
+ * PageData.addLabels), their values as the user may see them. Both share
+ * the unit of work's cache (primed from the read cache), so this is at
+ * most one getMany's queries.
  */
-async function loadItems({ db, data, cache }: Loader, classname: string, ids: Iterable<string>): Promise<void> {
-  const missing = data.missing(classname, ids);
-  if (!missing.length) return;
-  await cache.prime(classname, missing);
+async function readItems({ db, cache }: Loader, classname: string, ids: readonly string[]): Promise<ReadItems> {
+  await cache.prime(classname, ids);
   const labelProp = db.schema.getClass(classname).labelprop(true);
-  const all = await db.system().getclass(classname).getMany(missing);
+  const all = await db.system().getclass(classname).getMany(ids);
   const labels = new Map<string, string>();
   for (const [id, values] of all) {
     const label = labelProp === 'id' ? null : values[labelProp];
     if (label !== null && label !== undefined && label !== '') labels.set(id, String(label));
   }
-  data.addLabels(classname, labels);
-  data.add(classname, await db.getclass(classname).getMany(missing));
+  return { values: await db.getclass(classname).getMany(ids), labels };
+}
+
+/** Reads the items not loaded yet and adds them to the page. */
+async function loadItems(loader: Loader, classname: string, ids: Iterable<string>): Promise<void> {
+  const missing = loader.data.missing(classname, ids);
+  if (missing.length) addItems(loader.data, classname, await readItems(loader, classname, missing));
+}
+
+function addItems(data: PageData, classname: string, read: ReadItems): void {
+  data.addLabels(classname, read.labels);
+  data.add(classname, read.values);
 }
 
 /**
@@ -111,7 +125,8 @@ async function loadCurrentUser(loader: Loader, req: WebRequest): Promise<void> {
   const values = data.values('user', userid);
   // The user may not be allowed to read their own record (anonymous); they still have a name.
   if (!values) data.add('user', new Map([[userid, { username }]]));
-  else if (values.username === undefined) values.username = username;
+  // Loaded values may be shared with other requests (the read cache): replaced, never changed.
+  else if (values.username === undefined) data.add('user', new Map([[userid, { ...values, username }]]));
   const def = db.schema.getClass('user');
   if (!req.user.anonymous && values && def.properties.get('queries')?.kind === 'Multilink') {
     await loadLinked(loader, def, [values], new Set(['queries']));
@@ -259,13 +274,23 @@ async function loadMenus(loader: Loader, def: ClassDef, named: ReadonlySet<strin
   for (const target of targets) await loadList(loader, target);
 }
 
-/** Every active item of a class the user may view, in order-property order. */
+/**
+ * Every active item of a class the user may view, in order-property
+ * order, with their values: the same for every page of the user until
+ * the data changes, so read once and kept (a tracker's user menus list
+ * every user).
+ */
 async function loadList(loader: Loader, classname: string): Promise<void> {
   const { db, data, cache } = loader;
   if (data.lists.has(classname)) return;
   const cls = db.getclass(classname);
   const options = { sort: [['+', cls.orderprop()]] as const };
-  const ids = await cache.answer(filterKey(db, classname, 'list', {}, null, options), () => cls.filter(null, {}, options));
-  await loadItems(loader, classname, ids);
-  data.lists.set(classname, ids.filter((id) => data.has(classname, id)));
+  const key = filterKey(db, classname, 'list', {}, null, options);
+  const list = await cache.answer(key === null ? null : `${key} with values`, async () => {
+    const ids = await cls.filter(null, {}, options);
+    // All of them, whatever this page loaded already: the answer is kept for other pages.
+    return { ids, read: await readItems(loader, classname, ids) };
+  });
+  addItems(data, classname, list.read);
+  data.lists.set(classname, list.ids.filter((id) => data.has(classname, id)));
 }
