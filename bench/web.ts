@@ -116,6 +116,8 @@ function cookieOf(setCookie: string | string[] | undefined): string {
 export async function benchWeb(tracker: Tracker, backend: string, issues: number, total = Number(process.env.REQUESTS ?? 400)): Promise<string[]> {
   const web = new URL(String(tracker.config.TRACKER_WEB));
   const basePath = web.pathname.endsWith('/') ? web.pathname : `${web.pathname}/`;
+  // As roundup-server does when it loads a tracker (lib/server/tracker-slot.ts).
+  await tracker.warm();
   const server: Server = createServer(createTrackerApp(tracker).callback());
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const lines: string[] = [];

@@ -164,7 +164,7 @@ class FlexsearchIndexer implements Indexer {
     this.memory.reset(0);
   }
 
-  private catchUp(exec: SqlExecutor): Promise<void> {
+  catchUp(exec: SqlExecutor): Promise<void> {
     const run = this.catchUpQueue.then(() => this.applyNewRows(exec));
     this.catchUpQueue = run.catch(() => undefined);
     return run;

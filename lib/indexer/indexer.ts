@@ -51,6 +51,12 @@ export interface Indexer {
    * before a rollback could hide a later change from this process.
    */
   find(exec: SqlExecutor, query: string): Promise<IndexedText[]>;
+  /**
+   * Brings this process's copy of the index up to date with what is
+   * committed, loading all of it the first time (what the first `find`
+   * would do); `exec` as for `find`.
+   */
+  catchUp(exec: SqlExecutor): Promise<void>;
   /** Drops every entry (before a full reindex), through the writer. */
   clear(exec: SqlExecutor): Promise<void>;
   /** Releases memory held by the process (tracker unload). */

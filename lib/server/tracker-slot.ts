@@ -67,6 +67,10 @@ export class TrackerSlot {
     }
     try {
       const app = createTrackerApp(tracker, { ...appOptions, basePath, logger: this.webLogger() });
+      // In the background: requests are served meanwhile (a search waits for the index it needs).
+      if (!this.options.reloadEachRequest) {
+        tracker.warm().catch((err: unknown) => this.webLogger().warn(`loading the full-text index at start failed: ${(err as Error).message}`));
+      }
       return { tracker, listener: app.callback() };
     } catch (err) {
       await tracker.close().catch(() => undefined);

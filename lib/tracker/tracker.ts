@@ -192,6 +192,16 @@ export class Tracker {
   }
 
   /**
+   * Loads now what requests would otherwise load on first use (the
+   * full-text index), for a long-running server: its first search is
+   * then as quick as the others.
+   */
+  async warm(): Promise<void> {
+    const { indexer, backend } = this.services().storage;
+    await indexer.catchUp(backend.reader);
+  }
+
+  /**
    * Has `close` run `fn` too: for what layers above open beside the
    * database (the web layer's session files), closed before it.
    */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Database } from '../../lib/hyperdb/database.js';
+import { Tracker } from '../../lib/tracker/tracker.js';
 import { runScript } from '../support/scripts.js';
 import { type TestTracker, createTestTracker, skipWithoutBackend } from '../support/trackers.js';
 
@@ -81,4 +82,44 @@ for (const backend of ['sqlite', 'postgresql'] as const) {
       assert.deepEqual(await search('zanzibar office', 'msg'), [msgid]);
     });
   });
+}
+
+describe('tracker/tracker warm: the full-text index loaded before the first search', function () {
+  it('loads the index when asked, not at the first search', async () => {
+    const t = await createTestTracker();
+    try {
+      const db = await t.tracker.open({ username: 'admin' }, { checked: false });
+      for (let i = 0; i < 3; i++) await db.getclass('issue').create({ title: `printer number ${i}` });
+      await db.commit();
+      await db.close();
+      // Two freshly started processes; one warms up. Then the stored words go behind their backs
+      // (no change number moves): only a copy loaded before can still find the issues.
+      const [cold, warmed] = [await reopen(t), await reopen(t)];
+      try {
+        await warmed.warm();
+        const tx = await t.tracker.storage.backend.beginWrite();
+        await tx.run('DELETE FROM __textindex');
+        await tx.commit();
+        const found = async (tracker: Tracker) => {
+          const reader = await tracker.open({ username: 'admin' }, { checked: false });
+          try {
+            return (await reader.getclass('issue').searchText('printer')).size;
+          } finally {
+            await reader.close();
+          }
+        };
+        assert.equal(await found(warmed), 3);
+        assert.equal(await found(cold), 0);
+      } finally {
+        await cold.close();
+        await warmed.close();
+      }
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
+function reopen(t: TestTracker): Promise<Tracker> {
+  return Tracker.open(t.home);
 }
