@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
  * keeps the page out of the cache.
  *
  * "The data has not changed" is the read cache's version (SQLite's
- * `PRAGMA data_version`, read-cache.ts): a commit by any process
- * empties the cache. Without a version (PostgreSQL) nothing is kept.
+ * `PRAGMA data_version`, PostgreSQL's current snapshot; read-cache.ts):
+ * a commit by any process empties the cache.
  */
 
 /** What a page's rendering used besides the user, the URL and the data. */

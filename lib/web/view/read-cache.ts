@@ -12,9 +12,13 @@ import type { FilterOptions, FilterSpec } from '../../hyperdb/filter-spec.js';
  *
  * "Anything was committed" is SQLite's `PRAGMA data_version` on the
  * reader connection: it changes whenever another connection (this
- * process's writer included) commits. PostgreSQL has no such counter, so
- * there nothing is kept. A unit of work that has begun writing reads its
- * own changes and never uses or fills the cache.
+ * process's writer included) commits. On PostgreSQL it is the server's
+ * current snapshot (`pg_current_snapshot()`: the next transaction id and
+ * those in progress), which changes whenever any transaction that wrote
+ * begins or ends: more often than the tracker's data changes (other
+ * databases of the server, the session store), never less. A unit of
+ * work that has begun writing reads its own changes and never uses or
+ * fills the cache.
  *
  * Items are handed to a unit of work by seeding its own cache (frozen, so
  * nothing a unit of work does can reach another request), then read
@@ -35,10 +39,12 @@ export class ReadCache {
    * change counter (one statement) and forgets everything when it moved.
    */
   async begin(db: Database): Promise<RequestCache> {
-    const storage = db.services.storage;
-    if (storage.backend.dialect !== 'sqlite' || db.uow.inTransaction) return new RequestCache(this, db, null);
-    const rows = await storage.backend.reader.all<{ data_version: number }>('PRAGMA data_version');
-    const version = rows[0] ? String(rows[0].data_version) : null;
+    if (db.uow.inTransaction) return new RequestCache(this, db, null);
+    const backend = db.services.storage.backend;
+    const rows = await backend.reader.all<Record<string, unknown>>(
+      backend.dialect === 'sqlite' ? 'PRAGMA data_version' : 'SELECT pg_current_snapshot()::text AS version',
+    );
+    const version = rows[0] ? String(Object.values(rows[0])[0]) : null;
     if (version !== this.version) {
       this.answers.clear();
       this.items.clear();
