@@ -230,6 +230,8 @@ class FormParse {
       if (strings.length + files.length > 1) problem(`You have submitted more than one value for the ${propname} property`);
       const file = files[0];
       const text = file ? '' : (strings[0] ?? '').trim();
+      // A value given but refused (a password not confirmed, a bad date) is reported as that, not also as missing.
+      if (text) this.gotFor(classname, id).add(propname);
       if (label.special === 'note' && (file || text)) {
         item.props.author = this.db.getuid();
         item.props.date = DateTime.now();

@@ -269,6 +269,12 @@ for (const backend of ['sqlite', 'postgresql'] as const) describe(`web form pars
     it('refuses a missing or different confirmation', async () => {
       assert.deepEqual(await problems({ password: 'foo' }, 'user'), ['Password and confirmation text do not match']);
       assert.deepEqual(await problems({ password: 'foo', ':confirm:password': 'bar' }, 'user'), ['Password and confirmation text do not match']);
+      assert.deepEqual(
+        await problems({ '@required': 'password', password: 'foo', ':confirm:password': 'bar' }, 'user'),
+        ['Password and confirmation text do not match'],
+        'a password given but not confirmed is not also reported as missing',
+      );
+      assert.deepEqual(await problems({ '@required': 'password', password: '' }, 'user'), ['Required user property password not supplied']);
     });
 
     it('leaves an existing password alone when the fields are empty', async () => {
