@@ -7,32 +7,8 @@
 import { DateTime } from '../hyperdb/date.js';
 import { Interval } from '../hyperdb/interval.js';
 import type { AnyProperty } from '../hyperdb/properties.js';
+import { pythonBytesRepr, pythonFloatRepr } from '../util/python-literal.js';
 import { pythonStringRepr } from '../util/python-repr.js';
-
-/**
- * Python's `repr(float)`: the shortest text that reads back as the same
- * number, fixed notation for exponents -4 to 15 (always with a fraction:
- * `1.0`), scientific beyond (`1e+16`, `1.5e-05`).
- */
-export function pythonFloatRepr(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
-  const sign = n < 0 ? '-' : '';
-  // toExponential() without a precision gives the shortest round-trip digits, as Python's repr.
-  const [mantissa, expText] = Math.abs(n).toExponential().split('e') as [string, string];
-  const digits = mantissa.replace('.', '');
-  const exp = Number(expText);
-  if (exp < -4 || exp > 15) {
-    const rest = digits.slice(1);
-    const expAbs = String(Math.abs(exp)).padStart(2, '0');
-    return `${sign}${digits[0]}${rest ? `.${rest}` : ''}e${exp < 0 ? '-' : '+'}${expAbs}`;
-  }
-  if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-  const fraction = digits.slice(exp + 1) || '0';
-  return `${sign}${whole}.${fraction}`;
-}
 
 /** Python's repr of a list of strings: `['1', '3']`. */
 export function pythonListRepr(items: readonly string[]): string {
@@ -56,7 +32,7 @@ export function pythonStr(value: unknown, prop?: AnyProperty): string {
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return prop?.kind === 'Integer' ? String(value) : pythonFloatRepr(value);
   if (value instanceof DateTime || value instanceof Interval) return value.toString();
-  if (Buffer.isBuffer(value)) return pythonBytesRepr(value);
+  if (Buffer.isBuffer(value)) return `b${pythonBytesRepr(value)}`;
   if (Array.isArray(value)) return pythonRepr(value);
   return String(value);
 }
@@ -73,7 +49,7 @@ export function pythonRepr(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : pythonFloatRepr(value);
   if (value instanceof DateTime) return dateRepr(value);
   if (value instanceof Interval) return `<Interval ${value.toString()}>`;
-  if (Buffer.isBuffer(value)) return pythonBytesRepr(value);
+  if (Buffer.isBuffer(value)) return `b${pythonBytesRepr(value)}`;
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${pythonStringRepr(k)}: ${pythonRepr(v)}`);
@@ -85,19 +61,4 @@ export function pythonRepr(value: unknown): string {
 /** Python's repr of a tuple: `('a', 'b')`, with the trailing comma of a one-element tuple. */
 export function pythonTupleRepr(items: readonly string[]): string {
   return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`;
-}
-
-function pythonBytesRepr(bytes: Buffer): string {
-  // Same quote choice as for str: double quotes only for a single quote without a double one.
-  const quote = bytes.includes(0x27) && !bytes.includes(0x22) ? 0x22 : 0x27;
-  let out = `b${String.fromCharCode(quote)}`;
-  for (const byte of bytes) {
-    if (byte === quote || byte === 0x5c) out += `\\${String.fromCharCode(byte)}`;
-    else if (byte === 0x0a) out += '\\n';
-    else if (byte === 0x0d) out += '\\r';
-    else if (byte === 0x09) out += '\\t';
-    else if (byte >= 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
-    else out += `\\x${byte.toString(16).padStart(2, '0')}`;
-  }
-  return `${out}${String.fromCharCode(quote)}`;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { dateRepr, pythonFloatRepr, pythonListRepr, pythonRepr, pythonStr, pythonTupleRepr } from '../../lib/admin/python-str.js';
+import { dateRepr, pythonListRepr, pythonRepr, pythonStr, pythonTupleRepr } from '../../lib/admin/python-str.js';
+import { pythonFloatRepr } from '../../lib/util/python-literal.js';
 import { DateTime } from '../../lib/hyperdb/date.js';
 import { Interval } from '../../lib/hyperdb/interval.js';
 import { IntegerProperty, NumberProperty } from '../../lib/hyperdb/properties.js';

@@ -8,7 +8,7 @@
 import { type AdminCommand, UsageError } from '../command.js';
 import type { AdminContext } from '../context.js';
 import { defaultPragmas } from '../pragma-defaults.js';
-import { pythonFloatRepr } from '../python-str.js';
+import { pythonFloatRepr } from '../../util/python-literal.js';
 import { println, requireArgs } from './common.js';
 
 type PragmaValue = string | number | boolean;
