@@ -7,7 +7,7 @@ import { sessionServices } from '../session/session-services.js';
 import { WebSession } from '../session/web-session.js';
 import { anonymousUserId } from '../web-hooks.js';
 import type { WebUser } from '../web-types.js';
-import { checkLogin, loginSettings } from './verify-login.js';
+import { checkLogin, findUser, loginSettings } from './verify-login.js';
 
 /**
  * Who is making a request (Roundup's `Client.determine_user`):
@@ -96,16 +96,6 @@ async function fromAuthorization(tracker: Tracker, db: Database, authorization: 
   return null;
 }
 
-async function lookupUser(db: Database, username: string): Promise<string | null> {
-  if (username === '@current_user') return null;
-  try {
-    return await db.getclass('user').lookup(username);
-  } catch (err) {
-    if (isRupError(err, 'RUP_ERR_KEY_NOT_FOUND')) return null;
-    throw err;
-  }
-}
-
 /**
  * Determines the user of a request and loads its session; also runs the
  * hourly cleanup of expired sessions and keys. Does its reads and writes in
@@ -144,7 +134,7 @@ export async function authenticate(tracker: Tracker, input: AuthInput): Promise<
       fromSession = username !== null;
     }
     if (fromSession) await session.refresh();
-    const userid = username === null ? null : await lookupUser(db, username);
+    const userid = username === null ? null : await findUser(db, username);
     if (userid !== null && username !== null) return { user: { userid, username, anonymous: username === 'anonymous' }, session, refusal };
     // Looked up once per process: most requests of a public tracker are anonymous.
     const anonymous = await anonymousUserId(tracker).catch((err: unknown) => {

@@ -50,7 +50,7 @@ function decoyHash(rounds: number): Promise<string> {
 }
 
 /** The id of the active user with this name, or null. */
-async function findUser(db: Database, username: string): Promise<string | null> {
+export async function findUser(db: Database, username: string): Promise<string | null> {
   // `@current_user` is a lookup alias for the acting user, never a login name.
   if (username === '@current_user') return null;
   try {
