@@ -18,7 +18,7 @@ export function installFixtureTemplates(home: string): void {
   rmSync(html, { recursive: true, force: true });
   cpSync(FIXTURE_HTML, html, { recursive: true });
   const shipped = join(repoRoot, 'templates/classic/html');
-  for (const name of readdirSync(shipped)) if (name.startsWith('_generic.')) cpSync(join(shipped, name), join(html, name));
+  for (const name of readdirSync(shipped)) if (name.startsWith('_generic.')) cpSync(join(shipped, name), join(html, name), { dereference: true });
 }
 
 /** A logger keeping what it is told. */

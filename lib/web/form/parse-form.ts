@@ -174,6 +174,20 @@ class FormParse {
     return got;
   }
 
+  /**
+   * `conversion`'s value; when it is refused (a password not confirmed, a
+   * bad date), the property still counts as given, so the problem is not
+   * also reported as a missing `@required` property.
+   */
+  private async refusedIsGiven<T>(classname: string, id: string | null, propname: string, conversion: Promise<T>): Promise<T> {
+    try {
+      return await conversion;
+    } catch (err) {
+      this.gotFor(classname, id).add(propname);
+      throw err;
+    }
+  }
+
   private classDef(classname: string, why: string): ClassDef {
     if (!this.db.schema.hasClass(classname)) problem(`${why} needs a class "${classname}", which this tracker does not have`);
     return this.db.schema.getClass(classname);
@@ -230,8 +244,6 @@ class FormParse {
       if (strings.length + files.length > 1) problem(`You have submitted more than one value for the ${propname} property`);
       const file = files[0];
       const text = file ? '' : (strings[0] ?? '').trim();
-      // A value given but refused (a password not confirmed, a bad date) is reported as that, not also as missing.
-      if (text) this.gotFor(classname, id).add(propname);
       if (label.special === 'note' && (file || text)) {
         item.props.author = this.db.getuid();
         item.props.date = DateTime.now();
@@ -242,9 +254,9 @@ class FormParse {
         converted = upload;
       } else if (prop.kind === 'Password') {
         if (!text) return; // empty password fields are ignored
-        converted = await this.password(propname, text, cls, id);
+        converted = await this.refusedIsGiven(classname, id, propname, this.password(propname, text, cls, id));
       } else {
-        converted = text === '' ? null : await rawToHyperdb(this.ctx, cls, id, propname, text);
+        converted = text === '' ? null : await this.refusedIsGiven(classname, id, propname, rawToHyperdb(this.ctx, cls, id, propname, text));
       }
     }
 

@@ -76,6 +76,7 @@ for (const backend of ['sqlite', 'postgresql'] as const) describe(`web form pars
 
     it('names several missing properties in one plural sentence', async () => {
       assert.deepEqual(await problems({ '@required': 'title,priority' }, 'issue'), ['Required issue properties title, priority not supplied']);
+      assert.deepEqual(await problems({ '@required': 'title,priority', priority: '-1' }, 'issue'), ['Required issue properties title, priority not supplied'], '-1 chooses no priority');
     });
 
     it('refuses an edit of an item that does not exist', async () => {
@@ -371,6 +372,9 @@ for (const backend of ['sqlite', 'postgresql'] as const) describe(`web form pars
       const found = await problems({ date: '12' });
       assert.equal(found.length, 1);
       assert.match(found[0]!, /^property date: '12' is an invalid date/);
+      const required = await problems({ '@required': 'date', date: '12' });
+      assert.equal(required.length, 1, 'a date given but refused is not also reported as missing');
+      assert.match(required[0]!, /^property date: '12' is an invalid date/);
     });
 
     it('sets dates and leaves an equal one out', async () => {
