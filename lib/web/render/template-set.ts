@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import nunjucks from 'nunjucks';
+import './frame-names.js';
 import { RupError } from '../../errors.js';
 import { type TemplateNeeds, mergeNeeds, noNeeds, referencedTemplates, scanNeeds } from './template-needs.js';
 
