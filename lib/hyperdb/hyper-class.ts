@@ -10,7 +10,7 @@ import type { Messaging, NosyMessageOptions, SendMessageOptions } from './messag
 import type { AnyProperty } from './properties.js';
 import type { ClassDef } from './schema.js';
 import type { TrackerStorage } from './storage.js';
-import { type HyperValue, type ItemValues, cloneValue, isId } from './values.js';
+import { type HyperValue, type ItemValues, cloneValue, copyValues, isId } from './values.js';
 
 const DEFAULT_MIME_TYPE = 'text/plain';
 
@@ -100,9 +100,10 @@ export class HyperClass {
       else if (isId(id)) missing.push(id);
     }
     if (missing.length) {
-      const loaded = await this.storage.items.load(this.db.uow.exec, this.classname, missing);
+      const epoch = this.db.uow.epoch;
+      const loaded = await this.storage.items.load(this.db.uow.execFor(this.classname), this.classname, missing);
       for (const [id, item] of loaded) {
-        this.db.uow.remember(this.cacheKey(id), item);
+        this.db.uow.remember(this.cacheKey(id), item, epoch);
         out.set(id, item);
       }
       this.db.uow.markExisting(this.classname, loaded.keys());
@@ -570,12 +571,6 @@ export interface ImportedItem {
   id: string;
   values: ItemValues;
   retired: boolean;
-}
-
-function copyValues(values: ItemValues): ItemValues {
-  const out: ItemValues = {};
-  for (const [k, v] of Object.entries(values)) out[k] = cloneValue(v);
-  return out;
 }
 
 function normaliseSort(spec: NonNullable<FilterOptions['sort']>): Array<readonly [string, string]> {
