@@ -77,11 +77,11 @@ async function resolveLinks(cl: HyperClass, prop: PointerProperty, values: strin
   }
   const unknown = ids.filter((id) => !uow.isKnown(prop.target, id));
   if (unknown.length) {
-    const existing = await cl.storage.items.existing(uow.execFor(prop.target), prop.target, unknown);
+    // Loaded whole rather than only checked: detectors and nosy mail usually read what a change links to next.
+    const existing = await cl.db.getclass(prop.target).loadStored(unknown);
     for (const id of unknown) {
       if (!existing.has(id)) throw new RupError('RUP_ERR_VALUE', `${prop.target} has no node ${id}`);
     }
-    uow.markExisting(prop.target, existing);
   }
   return ids;
 }
