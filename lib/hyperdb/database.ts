@@ -258,13 +258,23 @@ export class Database {
   }
 }
 
-/** Lets `db.<classname>` reach the class handle, as in Roundup's schema and detectors. */
+/**
+ * Lets `db.<classname>` reach the class handle, as in Roundup's schema and
+ * detectors. Methods come bound to the database (so `const { getuid } = db`
+ * works), each bound once per database rather than at every access.
+ */
 function withClassProperties(db: Database): Database {
+  const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>();
   db.self = new Proxy(db, {
     get(target, prop, receiver) {
       if (typeof prop === 'string' && !(prop in target) && target.schema.hasClass(prop)) return target.getclass(prop);
       const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const hit = bound.get(prop);
+      if (hit && hit.fn === value) return hit.bound;
+      const fn = value.bind(target);
+      bound.set(prop, { fn: value, bound: fn });
+      return fn;
     },
   });
   return db.self;
