@@ -267,8 +267,8 @@ function withClassProperties(db: Database): Database {
   const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>();
   db.self = new Proxy(db, {
     get(target, prop, receiver) {
-      if (typeof prop === 'string' && !(prop in target) && target.schema.hasClass(prop)) return target.getclass(prop);
       const value = Reflect.get(target, prop, receiver);
+      if (value === undefined && typeof prop === 'string' && !(prop in target) && target.schema.hasClass(prop)) return target.getclass(prop);
       if (typeof value !== 'function') return value;
       const hit = bound.get(prop);
       if (hit && hit.fn === value) return hit.bound;

@@ -34,7 +34,10 @@ export function cloneValue<T extends HyperValue>(value: T): T {
 /** A copy of an item's values that shares no mutable value (arrays) with them. */
 export function copyValues(values: ItemValues): ItemValues {
   const out: ItemValues = {};
-  for (const [k, v] of Object.entries(values)) out[k] = cloneValue(v);
+  for (const k in values) {
+    const v = values[k]!;
+    out[k] = Array.isArray(v) ? [...v] : v;
+  }
   return out;
 }
 
