@@ -69,9 +69,14 @@ interface PendingFile {
   early?: { content: Buffer; done: Promise<void> };
 }
 
-/** Writes a new item's file through the callback API, which costs the process less than fs/promises' file handles. */
-async function writeNewFile(store: FileStore, final: string, content: Buffer): Promise<void> {
+/**
+ * Writes a new item's file through the callback API (which costs the
+ * process less than fs/promises' file handles), listing it in `written`
+ * once its folder exists.
+ */
+async function writeNewFile(store: FileStore, final: string, content: Buffer, written: string[]): Promise<void> {
   store.ensureDir(dirname(final));
+  written.push(final);
   await new Promise<void>((resolve, reject) => writeFile(final, content, (err) => (err ? reject(err) : resolve())));
 }
 
@@ -120,8 +125,7 @@ export class FileSession {
       // Staged again or removed since it was queued: the commit writes what is current.
       if (this.pending.get(file.final) !== file || file.early) continue;
       this.earlyRunning++;
-      this.written.push(file.final);
-      const done = writeNewFile(this.store, file.final, file.content);
+      const done = writeNewFile(this.store, file.final, file.content, this.written);
       file.early = { content: file.content, done };
       const tracked = done
         .catch(() => undefined)
