@@ -178,19 +178,24 @@ export class HyperClass {
       for (const item of items) out.set(item.id, copyValues(item.values));
       return out;
     }
-    const props = [...this.def.getprops().keys()];
-    const everywhere = new Set<string>();
-    for (const p of props) {
-      if (await this.db.hasPermission('View', this.classname, { property: p, skipPermissionsWithCheck: true })) everywhere.add(p);
+    // One security context for the whole batch; a property viewable on every item is not asked about per item.
+    const ctx = await this.db.userContext();
+    const security = this.db.services.security;
+    const cn = this.classname;
+    const props: Array<{ name: string; everywhere: boolean }> = [];
+    for (const name of this.def.getprops().keys()) {
+      props.push({ name, everywhere: await security.hasPermission(ctx, 'View', cn, { property: name, skipPermissionsWithCheck: true }) });
     }
     for (const item of items) {
       const values: ItemValues = {};
-      for (const p of props) {
-        if (everywhere.has(p) || (await this.db.hasPermission('View', this.classname, { property: p, itemid: item.id }))) {
-          values[p] = cloneValue(item.values[p] ?? null);
+      let visible = false;
+      for (const { name, everywhere } of props) {
+        if (everywhere || (await security.hasPermission(ctx, 'View', cn, { property: name, itemid: item.id }))) {
+          values[name] = cloneValue(item.values[name] ?? null);
+          visible = true;
         }
       }
-      if (Object.keys(values).length) out.set(item.id, values);
+      if (visible) out.set(item.id, values);
     }
     return out;
   }
@@ -315,9 +320,12 @@ export class HyperClass {
 
   /** On a checked database, drops the ids of items the user may not view. */
   private async viewableIds(ids: string[]): Promise<string[]> {
-    if (!this.db.checked || (await this.db.hasPermission('View', this.classname, { skipPermissionsWithCheck: true }))) return ids;
+    if (!this.db.checked) return ids;
+    const ctx = await this.db.userContext();
+    const security = this.db.services.security;
+    if (await security.hasPermission(ctx, 'View', this.classname, { skipPermissionsWithCheck: true })) return ids;
     const out: string[] = [];
-    for (const id of ids) if (await this.db.hasPermission('View', this.classname, { itemid: id })) out.push(id);
+    for (const id of ids) if (await security.hasPermission(ctx, 'View', this.classname, { itemid: id })) out.push(id);
     return out;
   }
 
