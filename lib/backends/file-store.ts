@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFile, writeFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { rename, writeFile } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RupError } from '../errors.js';
 
@@ -17,7 +16,6 @@ export class FileStore {
     return join(this.dir, classname, String(Math.floor(Number(id) / 1000)), `${classname}${id}`);
   }
 
-  /** Content as this unit of work sees it: its own pending write first. */
   async read(classname: string, id: string): Promise<Buffer> {
     try {
       return await readFile(this.path(classname, id));
@@ -33,9 +31,9 @@ export class FileStore {
   private readonly madeDirs = new Set<string>();
 
   /** Creates a content folder once per process. */
-  ensureDir(dir: string): void {
+  async ensureDir(dir: string): Promise<void> {
     if (this.madeDirs.has(dir)) return;
-    mkdirSync(dir, { recursive: true });
+    await mkdir(dir, { recursive: true });
     this.madeDirs.add(dir);
   }
 
@@ -45,64 +43,30 @@ export class FileStore {
   }
 }
 
-/**
- * Content files written at commit between two turns of the event loop.
- * What is left at commit is written synchronously: for the small files of
- * a tracker, the kernel's work costs less than the three hand-overs to
- * libuv's thread pool (open, write, close) of an asynchronous write.
- * Slices keep the event loop responsive when a unit of work (an import)
- * writes thousands.
- */
-const WRITES_PER_SLICE = 32;
+/** How many content files are written at once when a unit of work commits. */
+const PARALLEL_WRITES = 8;
 
 /**
- * How many files of new items are written at once while the unit of work
- * goes on: few, as the database driver shares libuv's thread pool.
+ * fs's callback API as a promise: a write through it costs the process
+ * less than one through fs/promises' file handles (no handle objects, no
+ * promise per step), which shows when a unit of work writes thousands.
  */
-const EARLY_WRITES = 2;
-
-interface PendingFile {
-  final: string;
-  content: Buffer;
-  isNew: boolean;
-  /** The write started before commit, with the content it writes. */
-  early?: { content: Buffer; done: Promise<void> };
+function callback(fn: (done: (err: Error | null) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
 }
 
 /**
- * Writes a new item's file through the callback API (which costs the
- * process less than fs/promises' file handles), listing it in `written`
- * once its folder exists.
- */
-async function writeNewFile(store: FileStore, final: string, content: Buffer, written: string[]): Promise<void> {
-  store.ensureDir(dirname(final));
-  written.push(final);
-  await new Promise<void>((resolve, reject) => writeFile(final, content, (err) => (err ? reject(err) : resolve())));
-}
-
-/**
- * Content written during a unit of work is held in memory (its reads see
- * it) and is on disk before the database commits.
- *
- * New items' files are written in place, and early: a few at a time as
- * soon as they are staged, in the thread pool, so creating files (work
- * for the kernel) overlaps the rest of the unit of work; commit waits for
- * them and writes what is left. Nobody reads such a file before the
- * item's row is committed; a rollback (or failed commit) removes the
- * files written, and a file left by a crash belongs to an id that is
- * reused (and rewritten) or never referenced. Changed content of existing
- * items is written only at commit, through a temporary file and a rename,
- * so a crash never leaves a committed item with half its content.
+ * Content written during a unit of work is held in memory and written just
+ * before the database commits, many files at once. New items' files are
+ * written in place: a transaction that then fails to commit leaves a file
+ * for an id that is reused (and rewritten) or never referenced. Changed
+ * content of existing items goes through a temporary file and a rename, so
+ * a crash never leaves a committed item with half its content.
  */
 export class FileSession {
-  private readonly pending = new Map<string, PendingFile>();
+  private readonly pending = new Map<string, { final: string; content: Buffer; isNew: boolean }>();
   private readonly removals = new Set<string>();
   private readonly written: string[] = [];
-  /** New items' files waiting for an early write. */
-  private readonly earlyQueue: PendingFile[] = [];
-  private earlyRunning = 0;
-  /** Early writes under way (settled whatever their outcome; `PendingFile.early.done` has it). */
-  private readonly earlyWrites = new Set<Promise<void>>();
 
   constructor(private readonly store: FileStore) {}
 
@@ -111,37 +75,7 @@ export class FileSession {
     const final = this.store.path(classname, id);
     const previous = this.pending.get(final);
     this.removals.delete(final);
-    const file: PendingFile = { final, content, isNew: previous ? previous.isNew : isNew, early: previous?.early };
-    this.pending.set(final, file);
-    if (file.isNew && !file.early) {
-      this.earlyQueue.push(file);
-      this.startEarlyWrites();
-    }
-  }
-
-  private startEarlyWrites(): void {
-    while (this.earlyRunning < EARLY_WRITES && this.earlyQueue.length) {
-      const file = this.earlyQueue.shift()!;
-      // Staged again or removed since it was queued: the commit writes what is current.
-      if (this.pending.get(file.final) !== file || file.early) continue;
-      this.earlyRunning++;
-      const done = writeNewFile(this.store, file.final, file.content, this.written);
-      file.early = { content: file.content, done };
-      const tracked = done
-        .catch(() => undefined)
-        .finally(() => {
-          this.earlyRunning--;
-          this.earlyWrites.delete(tracked);
-          this.startEarlyWrites();
-        });
-      this.earlyWrites.add(tracked);
-    }
-  }
-
-  /** Waits until no early write is under way, and none will start. */
-  private async settleEarlyWrites(): Promise<void> {
-    this.earlyQueue.length = 0;
-    while (this.earlyWrites.size) await Promise.all(this.earlyWrites);
+    this.pending.set(final, { final, content, isNew: previous ? previous.isNew : isNew });
   }
 
   remove(classname: string, id: string): void {
@@ -163,30 +97,27 @@ export class FileSession {
     return this.pending.size > 0 || this.removals.size > 0;
   }
 
-  /** Puts pending content in place (early writes finished, the rest written); called just before the database commit. */
+  /** Writes pending content into place; called just before the database commit. */
   async publish(): Promise<void> {
-    await this.settleEarlyWrites();
-    const files = [...this.pending.values()];
+    const jobs = [...this.pending.values()];
     this.pending.clear();
-    try {
-      const jobs: PendingFile[] = [];
-      for (const file of files) {
-        // A failed early write fails the commit.
-        if (file.early) await file.early.done;
-        if (file.early?.content !== file.content) jobs.push(file);
-      }
-      for (const [index, job] of jobs.entries()) {
-        if (index > 0 && index % WRITES_PER_SLICE === 0) await nextTurn();
-        this.store.ensureDir(dirname(job.final));
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        await this.store.ensureDir(dirname(job.final));
         if (job.isNew) {
-          if (!job.early) this.written.push(job.final);
-          writeFileSync(job.final, job.content);
+          this.written.push(job.final);
+          await callback((done) => writeFile(job.final, job.content, done));
         } else {
           const tmp = `${job.final}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-          writeFileSync(tmp, job.content);
-          renameSync(tmp, job.final);
+          await callback((done) => writeFile(tmp, job.content, done));
+          await callback((done) => rename(tmp, job.final, done));
         }
       }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(PARALLEL_WRITES, jobs.length) }, worker));
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       throw new RupError('RUP_ERR_DATABASE', `cannot store file content: ${e.message}`, { cause: e });
@@ -200,9 +131,8 @@ export class FileSession {
     this.removals.clear();
   }
 
-  /** Drops pending content (rollback), and the new files already written for it. */
+  /** Drops pending content (rollback), and new files already written by a commit that failed. */
   async discard(): Promise<void> {
-    await this.settleEarlyWrites();
     this.pending.clear();
     this.removals.clear();
     await Promise.all(this.written.splice(0).map((file) => rm(file, { force: true })));

@@ -1,7 +1,6 @@
 /**
  * FileClass content on disk (lib/backends/file-store.ts): what a unit of
- * work's file session leaves behind on commit and on rollback, whether its
- * new files were written early or at commit.
+ * work's file session leaves behind on commit and on rollback.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,7 +38,7 @@ describe('backends/file-store: file sessions', () => {
     assert.equal(existsSync(store.path('msg', '1')), false);
   });
 
-  it('removes on discard the new files it may already have written', async () => {
+  it('leaves nothing on disk when discarded', async () => {
     const session = store.session();
     for (let id = 1; id <= 10; id++) session.write('msg', String(id), Buffer.from('never committed'), true);
     await session.discard();
