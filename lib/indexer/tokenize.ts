@@ -35,6 +35,9 @@ export const MAX_WORD_LENGTH = 50;
 // Whole runs are matched and their length checked after, which is `\b\w{2,50}\b`
 // without the look-arounds that make the regex slow.
 const WORD_RUNS = /[\p{L}\p{N}_]+/gu;
+// The same for text that is all ASCII (most of it), where the Unicode classes reduce to these.
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const ASCII_WORD_RUNS = /[A-Za-z0-9_]+/g;
 
 /** Length in code points (a surrogate pair counts once). */
 function codePoints(word: string): number {
@@ -72,7 +75,8 @@ const DEFAULT_STOPWORDS = stopwordSet();
  */
 export function splitWords(text: string, stopwords: ReadonlySet<string> = DEFAULT_STOPWORDS): string[] {
   const seen = new Set<string>();
-  for (const word of text.toUpperCase().match(WORD_RUNS) ?? []) {
+  const upper = text.toUpperCase();
+  for (const word of upper.match(ASCII_TEXT.test(upper) ? ASCII_WORD_RUNS : WORD_RUNS) ?? []) {
     // A run is at most twice as many UTF-16 units as code points.
     if (word.length < MIN_WORD_LENGTH || word.length > 2 * MAX_WORD_LENGTH) continue;
     const length = codePoints(word);
