@@ -58,6 +58,8 @@ export class Database {
   private readonly classHandles = new Map<string, HyperClass>();
   private systemView: Database | null;
   private rolesCache = new Map<string, string[]>();
+  /** Answers of {@link mayViewEverywhere}, which depend on the user's roles only (kept as long as the roles). */
+  private viewEverywhereCache = new Map<string, boolean>();
   private timezoneCache: Timezone | null = null;
   /** This database as handed out (wrapped so `db.issue` works). */
   self!: Database;
@@ -166,6 +168,21 @@ export class Database {
     return this.services.security.hasPermission(await this.userContext(), permission, classname ?? null, query);
   }
 
+  /**
+   * Whether the current user may view `property` (or whole items, without
+   * one) of every item of `classname` through permissions without a check
+   * function. Pages ask this for each class and property they read, so the
+   * answer is kept for the unit of work, like the user's roles.
+   */
+  async mayViewEverywhere(classname: string, property?: string): Promise<boolean> {
+    const key = property === undefined ? classname : `${classname}.${property}`;
+    const cached = this.viewEverywhereCache.get(key);
+    if (cached !== undefined) return cached;
+    const answer = await this.hasPermission('View', classname, { property, skipPermissionsWithCheck: true });
+    this.viewEverywhereCache.set(key, answer);
+    return answer;
+  }
+
   /** Throws RUP_ERR_PERMISSION unless the current user has the permission (checked databases only). */
   async requirePermission(permission: string, classname: string, query: { property?: string; itemid?: string } = {}): Promise<void> {
     if (!this.checked) return;
@@ -242,12 +259,14 @@ export class Database {
 
   async commit(): Promise<void> {
     this.rolesCache = new Map();
+    this.viewEverywhereCache = new Map();
     this.timezoneCache = null;
     await this.uow.commit();
   }
 
   async rollback(): Promise<void> {
     this.rolesCache = new Map();
+    this.viewEverywhereCache = new Map();
     this.timezoneCache = null;
     await this.uow.rollback();
   }

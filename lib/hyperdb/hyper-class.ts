@@ -184,7 +184,7 @@ export class HyperClass {
     const cn = this.classname;
     const props: Array<{ name: string; everywhere: boolean }> = [];
     for (const name of this.def.getprops().keys()) {
-      props.push({ name, everywhere: await security.hasPermission(ctx, 'View', cn, { property: name, skipPermissionsWithCheck: true }) });
+      props.push({ name, everywhere: await this.db.mayViewEverywhere(cn, name) });
     }
     for (const item of items) {
       const values: ItemValues = {};
@@ -300,7 +300,7 @@ export class HyperClass {
         sort: options.sort && security.filterSortspec(ctx, this.classname, normaliseSort(options.sort)),
         group: options.group && security.filterSortspec(ctx, this.classname, normaliseSort(options.group)),
       };
-      pageInDatabase = await this.db.hasPermission('View', this.classname, { skipPermissionsWithCheck: true });
+      pageInDatabase = await this.db.mayViewEverywhere(this.classname);
       if (!pageInDatabase) opts = { ...opts, limit: undefined, offset: undefined };
     }
     const query = await prepareFilter(
@@ -320,10 +320,9 @@ export class HyperClass {
 
   /** On a checked database, drops the ids of items the user may not view. */
   private async viewableIds(ids: string[]): Promise<string[]> {
-    if (!this.db.checked) return ids;
+    if (!this.db.checked || (await this.db.mayViewEverywhere(this.classname))) return ids;
     const ctx = await this.db.userContext();
     const security = this.db.services.security;
-    if (await security.hasPermission(ctx, 'View', this.classname, { skipPermissionsWithCheck: true })) return ids;
     const out: string[] = [];
     for (const id of ids) if (await security.hasPermission(ctx, 'View', this.classname, { itemid: id })) out.push(id);
     return out;
