@@ -88,16 +88,14 @@ export class UnitOfWork {
       throw new RupError('RUP_ERR_DATABASE', `an earlier change failed (${this.failure.message}); roll back before changing anything else`);
     }
     if (this.txView) return this.txView;
-    if (!this.beginning) {
-      // Items read before the lock was taken may be stale; drop them.
-      this.clearCaches();
-      this.beginning = this.storage.backend.beginWrite();
-    }
+    this.beginning ??= this.storage.backend.beginWrite();
     try {
       const tx = await this.beginning;
       if (!this.tx) {
         this.tx = tx;
         this.txView = this.flushingView(tx);
+        // Items read before the lock was taken (while it was awaited too) may be stale; drop them.
+        this.clearCaches();
       }
     } finally {
       this.beginning = null;

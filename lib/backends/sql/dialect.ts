@@ -13,7 +13,8 @@ export interface Dialect {
   /**
    * True when a write transaction excludes every other writer of the
    * database (SQLite's BEGIN IMMEDIATE): the unit of work may then hand out
-   * ids from memory and store the counter once, at commit.
+   * ids from memory and store the counter once, at commit, and change an
+   * item it read inside the transaction without locking or reading it again.
    */
   readonly transactionOwnsIdCounters: boolean;
   /** Allocates the next id of a class inside the current write transaction. */
