@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RupError } from '../errors.js';
 
@@ -44,6 +45,15 @@ export class FileStore {
 
 /** How many content files are written at once when a unit of work commits. */
 const PARALLEL_WRITES = 8;
+
+/**
+ * fs's callback API as a promise: a write through it costs the process
+ * less than one through fs/promises' file handles (no handle objects, no
+ * promise per step), which shows when a unit of work writes thousands.
+ */
+function callback(fn: (done: (err: Error | null) => void) => void): Promise<void> {
+  return new Promise((resolve, reject) => fn((err) => (err ? reject(err) : resolve())));
+}
 
 /**
  * Content written during a unit of work is held in memory and written just
@@ -98,11 +108,11 @@ export class FileSession {
         await this.store.ensureDir(dirname(job.final));
         if (job.isNew) {
           this.written.push(job.final);
-          await writeFile(job.final, job.content);
+          await callback((done) => writeFile(job.final, job.content, done));
         } else {
           const tmp = `${job.final}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-          await writeFile(tmp, job.content);
-          await rename(tmp, job.final);
+          await callback((done) => writeFile(tmp, job.content, done));
+          await callback((done) => rename(tmp, job.final, done));
         }
       }
     };

@@ -58,6 +58,8 @@ export class Database {
   private readonly classHandles = new Map<string, HyperClass>();
   private systemView: Database | null;
   private rolesCache = new Map<string, string[]>();
+  /** Answers of {@link mayViewEverywhere}, which depend on the user's roles only (kept as long as the roles). */
+  private viewEverywhereCache = new Map<string, boolean>();
   private timezoneCache: Timezone | null = null;
   /** This database as handed out (wrapped so `db.issue` works). */
   self!: Database;
@@ -166,6 +168,21 @@ export class Database {
     return this.services.security.hasPermission(await this.userContext(), permission, classname ?? null, query);
   }
 
+  /**
+   * Whether the current user may view `property` (or whole items, without
+   * one) of every item of `classname` through permissions without a check
+   * function. Pages ask this for each class and property they read, so the
+   * answer is kept for the unit of work, like the user's roles.
+   */
+  async mayViewEverywhere(classname: string, property?: string): Promise<boolean> {
+    const key = property === undefined ? classname : `${classname}.${property}`;
+    const cached = this.viewEverywhereCache.get(key);
+    if (cached !== undefined) return cached;
+    const answer = await this.hasPermission('View', classname, { property, skipPermissionsWithCheck: true });
+    this.viewEverywhereCache.set(key, answer);
+    return answer;
+  }
+
   /** Throws RUP_ERR_PERMISSION unless the current user has the permission (checked databases only). */
   async requirePermission(permission: string, classname: string, query: { property?: string; itemid?: string } = {}): Promise<void> {
     if (!this.checked) return;
@@ -242,12 +259,14 @@ export class Database {
 
   async commit(): Promise<void> {
     this.rolesCache = new Map();
+    this.viewEverywhereCache = new Map();
     this.timezoneCache = null;
     await this.uow.commit();
   }
 
   async rollback(): Promise<void> {
     this.rolesCache = new Map();
+    this.viewEverywhereCache = new Map();
     this.timezoneCache = null;
     await this.uow.rollback();
   }
@@ -258,13 +277,23 @@ export class Database {
   }
 }
 
-/** Lets `db.<classname>` reach the class handle, as in Roundup's schema and detectors. */
+/**
+ * Lets `db.<classname>` reach the class handle, as in Roundup's schema and
+ * detectors. Methods come bound to the database (so `const { getuid } = db`
+ * works), each bound once per database rather than at every access.
+ */
 function withClassProperties(db: Database): Database {
+  const bound = new Map<PropertyKey, { fn: unknown; bound: unknown }>();
   db.self = new Proxy(db, {
     get(target, prop, receiver) {
-      if (typeof prop === 'string' && !(prop in target) && target.schema.hasClass(prop)) return target.getclass(prop);
       const value = Reflect.get(target, prop, receiver);
-      return typeof value === 'function' ? value.bind(target) : value;
+      if (value === undefined && typeof prop === 'string' && !(prop in target) && target.schema.hasClass(prop)) return target.getclass(prop);
+      if (typeof value !== 'function') return value;
+      const hit = bound.get(prop);
+      if (hit && hit.fn === value) return hit.bound;
+      const fn = value.bind(target);
+      bound.set(prop, { fn: value, bound: fn });
+      return fn;
     },
   });
   return db.self;

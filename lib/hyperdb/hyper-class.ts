@@ -10,7 +10,7 @@ import type { Messaging, NosyMessageOptions, SendMessageOptions } from './messag
 import type { AnyProperty } from './properties.js';
 import type { ClassDef } from './schema.js';
 import type { TrackerStorage } from './storage.js';
-import { type HyperValue, type ItemValues, cloneValue, isId } from './values.js';
+import { type HyperValue, type ItemValues, cloneValue, copyValues, isId } from './values.js';
 
 const DEFAULT_MIME_TYPE = 'text/plain';
 
@@ -100,9 +100,10 @@ export class HyperClass {
       else if (isId(id)) missing.push(id);
     }
     if (missing.length) {
-      const loaded = await this.storage.items.load(this.db.uow.exec, this.classname, missing);
+      const epoch = this.db.uow.epoch;
+      const loaded = await this.storage.items.load(this.db.uow.execFor(this.classname), this.classname, missing);
       for (const [id, item] of loaded) {
-        this.db.uow.remember(this.cacheKey(id), item);
+        this.db.uow.remember(this.cacheKey(id), item, epoch);
         out.set(id, item);
       }
       this.db.uow.markExisting(this.classname, loaded.keys());
@@ -177,19 +178,24 @@ export class HyperClass {
       for (const item of items) out.set(item.id, copyValues(item.values));
       return out;
     }
-    const props = [...this.def.getprops().keys()];
-    const everywhere = new Set<string>();
-    for (const p of props) {
-      if (await this.db.hasPermission('View', this.classname, { property: p, skipPermissionsWithCheck: true })) everywhere.add(p);
+    // One security context for the whole batch; a property viewable on every item is not asked about per item.
+    const ctx = await this.db.userContext();
+    const security = this.db.services.security;
+    const cn = this.classname;
+    const props: Array<{ name: string; everywhere: boolean }> = [];
+    for (const name of this.def.getprops().keys()) {
+      props.push({ name, everywhere: await this.db.mayViewEverywhere(cn, name) });
     }
     for (const item of items) {
       const values: ItemValues = {};
-      for (const p of props) {
-        if (everywhere.has(p) || (await this.db.hasPermission('View', this.classname, { property: p, itemid: item.id }))) {
-          values[p] = cloneValue(item.values[p] ?? null);
+      let visible = false;
+      for (const { name, everywhere } of props) {
+        if (everywhere || (await security.hasPermission(ctx, 'View', cn, { property: name, itemid: item.id }))) {
+          values[name] = cloneValue(item.values[name] ?? null);
+          visible = true;
         }
       }
-      if (Object.keys(values).length) out.set(item.id, values);
+      if (visible) out.set(item.id, values);
     }
     return out;
   }
@@ -294,7 +300,7 @@ export class HyperClass {
         sort: options.sort && security.filterSortspec(ctx, this.classname, normaliseSort(options.sort)),
         group: options.group && security.filterSortspec(ctx, this.classname, normaliseSort(options.group)),
       };
-      pageInDatabase = await this.db.hasPermission('View', this.classname, { skipPermissionsWithCheck: true });
+      pageInDatabase = await this.db.mayViewEverywhere(this.classname);
       if (!pageInDatabase) opts = { ...opts, limit: undefined, offset: undefined };
     }
     const query = await prepareFilter(
@@ -314,9 +320,11 @@ export class HyperClass {
 
   /** On a checked database, drops the ids of items the user may not view. */
   private async viewableIds(ids: string[]): Promise<string[]> {
-    if (!this.db.checked || (await this.db.hasPermission('View', this.classname, { skipPermissionsWithCheck: true }))) return ids;
+    if (!this.db.checked || (await this.db.mayViewEverywhere(this.classname))) return ids;
+    const ctx = await this.db.userContext();
+    const security = this.db.services.security;
     const out: string[] = [];
-    for (const id of ids) if (await this.db.hasPermission('View', this.classname, { itemid: id })) out.push(id);
+    for (const id of ids) if (await security.hasPermission(ctx, 'View', this.classname, { itemid: id })) out.push(id);
     return out;
   }
 
@@ -570,12 +578,6 @@ export interface ImportedItem {
   id: string;
   values: ItemValues;
   retired: boolean;
-}
-
-function copyValues(values: ItemValues): ItemValues {
-  const out: ItemValues = {};
-  for (const [k, v] of Object.entries(values)) out[k] = cloneValue(v);
-  return out;
 }
 
 function normaliseSort(spec: NonNullable<FilterOptions['sort']>): Array<readonly [string, string]> {

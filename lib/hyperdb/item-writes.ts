@@ -8,7 +8,7 @@ import type { HyperClass } from './hyper-class.js';
 import type { JournalEntry } from './journal.js';
 import type { AnyProperty, PointerProperty } from './properties.js';
 import { isProtected } from './properties.js';
-import { type HyperValue, type ItemValues, checkTypedValue, cloneValue, isId, normaliseIdList, sameValue } from './values.js';
+import { type HyperValue, type ItemValues, checkTypedValue, cloneValue, copyValues, isId, normaliseIdList, sameValue } from './values.js';
 
 const DEFAULT_MIME_TYPE = 'text/plain';
 const ENCODED_PASSWORD = /^\{(\w+)\}/;
@@ -47,19 +47,19 @@ class ChangeLog {
  * Validates and normalises one value for storage: types, Link/Multilink
  * ids (key values are looked up; every id must exist), passwords encoded.
  */
-async function storableValue(cl: HyperClass, tx: SqlExecutor, prop: AnyProperty, raw: unknown): Promise<HyperValue> {
+async function storableValue(cl: HyperClass, prop: AnyProperty, raw: unknown): Promise<HyperValue> {
   if (prop.computed) throw new RupError('RUP_ERR_VALUE', `property ${prop.name} is computed and cannot be set`);
   const value = checkTypedValue(prop, raw);
   if (value === null) return null;
-  if (prop.kind === 'Link') return (await resolveLinks(cl, tx, prop, [value as string]))[0]!;
-  if (prop.kind === 'Multilink') return normaliseIdList(await resolveLinks(cl, tx, prop, value as string[]));
+  if (prop.kind === 'Link') return (await resolveLinks(cl, prop, [value as string]))[0]!;
+  if (prop.kind === 'Multilink') return normaliseIdList(await resolveLinks(cl, prop, value as string[]));
   if (prop.kind === 'Password' && !ENCODED_PASSWORD.test(value as string)) {
     return cl.db.encodePassword(value as string, prop.scheme);
   }
   return value;
 }
 
-async function resolveLinks(cl: HyperClass, tx: SqlExecutor, prop: PointerProperty, values: string[]): Promise<string[]> {
+async function resolveLinks(cl: HyperClass, prop: PointerProperty, values: string[]): Promise<string[]> {
   const uow = cl.db.uow;
   const target = cl.db.schema.getClass(prop.target);
   const ids: string[] = [];
@@ -77,20 +77,20 @@ async function resolveLinks(cl: HyperClass, tx: SqlExecutor, prop: PointerProper
   }
   const unknown = ids.filter((id) => !uow.isKnown(prop.target, id));
   if (unknown.length) {
-    const existing = await cl.storage.items.existing(tx, prop.target, unknown);
+    // Loaded whole rather than only checked: detectors and nosy mail usually read what a change links to next.
+    const existing = await cl.db.getclass(prop.target).loadStored(unknown);
     for (const id of unknown) {
       if (!existing.has(id)) throw new RupError('RUP_ERR_VALUE', `${prop.target} has no node ${id}`);
     }
-    uow.markExisting(prop.target, existing);
   }
   return ids;
 }
 
-async function assertKeyFree(cl: HyperClass, tx: SqlExecutor, value: HyperValue, exceptId: string | null): Promise<void> {
+async function assertKeyFree(cl: HyperClass, value: HyperValue, exceptId: string | null): Promise<void> {
   const key = cl.def.getkey();
   if (!key) return;
   if (value === null || value === '') throw new RupError('RUP_ERR_VALUE', `key property "${key}" is required`);
-  const found = await cl.storage.items.lookup(tx, cl.classname, key, value as string);
+  const found = await cl.storage.items.lookup(cl.db.uow.execFor(cl.classname), cl.classname, key, value as string);
   if (found !== null && found !== exceptId) {
     throw new RupError('RUP_ERR_DUPLICATE_KEY', `node with key "${value as string}" exists`);
   }
@@ -156,7 +156,7 @@ export async function createItem(cl: HyperClass, input: Record<string, unknown>)
     for (const name of Object.keys(input)) await db.requirePermission('Create', cn, { property: name });
   }
   rejectProtected(cn, input);
-  const tx = await db.uow.writer();
+  await db.uow.writer();
   const newvalues: Record<string, unknown> = { ...input };
   await fireAuditors(cl, 'create', null, newvalues);
   rejectProtected(cn, newvalues);
@@ -173,10 +173,10 @@ export async function createItem(cl: HyperClass, input: Record<string, unknown>)
   const values: ItemValues = {};
   for (const [name, raw] of Object.entries(newvalues)) {
     if (!cl.def.properties.has(name)) throw new RupError('RUP_ERR_NO_SUCH_PROPERTY', `${cn} has no property "${name}"`);
-    values[name] = await storableValue(cl, tx, cl.def.prop(name), raw);
+    values[name] = await storableValue(cl, cl.def.prop(name), raw);
   }
   const key = cl.def.getkey();
-  if (key) await assertKeyFree(cl, tx, values[key] ?? null, null);
+  if (key) await assertKeyFree(cl, values[key] ?? null, null);
   for (const [name, prop] of cl.def.properties) {
     if (name in values || prop.computed || (isFile && name === 'content')) continue;
     values[name] = checkTypedValue(prop, prop.getDefaultValue());
@@ -192,7 +192,7 @@ export async function createItem(cl: HyperClass, input: Record<string, unknown>)
   // Nothing points at it yet, so its reverse multilinks are empty.
   const computed: ItemValues = {};
   for (const [name, prop] of cl.def.properties) if (prop.computed) computed[name] = [];
-  db.uow.remember(cl.cacheKey(id), { id, retired: false, values: { ...row, ...computed, id } });
+  db.uow.remember(cl.cacheKey(id), { id, retired: false, values: { ...row, ...computed, id } }, db.uow.epoch, true);
   db.uow.markExisting(cn, [id]);
   forgetReverseTargets(cl, values);
 
@@ -211,13 +211,23 @@ export async function createItem(cl: HyperClass, input: Record<string, unknown>)
   return id;
 }
 
-/** Loads an item inside the write transaction, locking its row against other writers. */
+/**
+ * An item as it stands inside the write transaction, its row locked
+ * against other writers: the unit of work's copy when the transaction
+ * holds it already, else locked and loaded.
+ */
 async function lockedItem(cl: HyperClass, tx: SqlExecutor, itemid: string): Promise<StoredItem> {
   if (!isId(itemid)) throw new RupError('RUP_ERR_NO_SUCH_ITEM', `${cl.classname} has no node ${itemid}`);
+  const uow = cl.db.uow;
+  const key = cl.cacheKey(itemid);
+  const held = uow.heldItem(key);
+  if (held) return held;
   await cl.storage.dialect.lockRow(tx, itemTable(cl.classname), Number(itemid));
-  cl.db.uow.forget(cl.cacheKey(itemid));
-  const item = (await cl.storage.items.load(tx, cl.classname, [itemid])).get(itemid);
+  uow.forget(key);
+  const epoch = uow.epoch;
+  const item = (await cl.storage.items.load(uow.execFor(cl.classname), cl.classname, [itemid])).get(itemid);
   if (!item) throw new RupError('RUP_ERR_NO_SUCH_ITEM', `${cl.classname} has no node ${itemid}`);
+  uow.remember(key, item, epoch, true);
   return item;
 }
 
@@ -245,17 +255,18 @@ export async function setItem(cl: HyperClass, itemid: string, input: Record<stri
   const changes: Record<string, HyperValue> = {};
   for (const [name, raw] of Object.entries(newvalues)) {
     if (!cl.def.properties.has(name)) throw new RupError('RUP_ERR_NO_SUCH_PROPERTY', `${cn} has no property "${name}"`);
-    const value = await storableValue(cl, tx, cl.def.prop(name), raw);
+    const value = await storableValue(cl, cl.def.prop(name), raw);
     if (!sameValue(value, old.values[name] ?? null)) changes[name] = value;
   }
   const key = cl.def.getkey();
-  if (key && key in changes) await assertKeyFree(cl, tx, changes[key]!, itemid);
+  if (key && key in changes) await assertKeyFree(cl, changes[key]!, itemid);
 
   if (Object.keys(changes).length) {
     const now = DateTime.now();
     const userid = db.getuid();
     const log = new ChangeLog();
     const scalars: Record<string, HyperValue> = { activity: now, actor: userid };
+    const multilinks: Record<string, { added: string[]; removed: string[] }> = {};
     const journalParams: Record<string, unknown> = {};
     db.uow.writes++;
     for (const name of Object.keys(changes).sort()) {
@@ -265,8 +276,7 @@ export async function setItem(cl: HyperClass, itemid: string, input: Record<stri
       if (prop.kind === 'Multilink') {
         const added = (after as string[]).filter((x) => !(before as string[]).includes(x));
         const removed = (before as string[]).filter((x) => !(after as string[]).includes(x));
-        await cl.storage.items.removeLinks(tx, cn, name, itemid, removed);
-        await cl.storage.items.insertLinks(tx, cn, name, added.map((linkid) => [itemid, linkid] as const));
+        multilinks[name] = { added, removed };
         const change: Array<['+' | '-', string[]]> = [];
         if (added.length) change.push(['+', added]);
         if (removed.length) change.push(['-', removed]);
@@ -283,7 +293,16 @@ export async function setItem(cl: HyperClass, itemid: string, input: Record<stri
         }
       }
     }
-    await cl.storage.items.updateScalars(tx, cn, itemid, scalars);
+    const stored: ItemValues = { ...old.values, ...copyValues(changes), activity: now, actor: userid };
+    // A row created in this unit of work and not written yet takes the change itself.
+    if (!db.uow.updateQueued(cn, itemid, { ...copyValues(changes), activity: now, actor: userid })) {
+      for (const [name, { added, removed }] of Object.entries(multilinks)) {
+        await cl.storage.items.removeLinks(tx, cn, name, itemid, removed);
+        await cl.storage.items.insertLinks(tx, cn, name, added.map((linkid) => [itemid, linkid] as const));
+      }
+      await cl.storage.items.updateScalars(tx, cn, itemid, scalars);
+    }
+    db.uow.remember(cl.cacheKey(itemid), { id: itemid, retired: old.retired, values: stored }, db.uow.epoch, true);
     if (cl.def.doJournal) log.add(cn, { nodeid: itemid, date: now, userid, action: 'set', params: journalParams });
     log.queue(cl);
     if (key && key in changes) db.uow.forgetClass(cn);
@@ -296,8 +315,7 @@ export async function setItem(cl: HyperClass, itemid: string, input: Record<stri
     const type = 'type' in changes ? changes.type : old.values.type;
     storeContent(cl, itemid, content, (type as string | null) ?? null, false);
   }
-  db.uow.forget(cl.cacheKey(itemid));
-  await fireReactors(cl, 'set', itemid, { ...old.values });
+  await fireReactors(cl, 'set', itemid, copyValues(old.values));
   // As Roundup's set: quiet properties are changed but not reported.
   const reported: Record<string, HyperValue> = {};
   for (const [name, value] of Object.entries(changes)) if (!cl.def.prop(name).quiet) reported[name] = value;

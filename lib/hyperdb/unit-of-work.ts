@@ -2,6 +2,7 @@ import type { WriteTransaction } from '../backends/sql/backend.js';
 import type { RunResult, SqlExecutor, SqlValue } from '../backends/sql/executor.js';
 import type { StoredItem } from '../backends/sql/item-store.js';
 import type { FileSession } from '../backends/file-store.js';
+import { layoutOf } from '../backends/sql/table-layout.js';
 import { RupError } from '../errors.js';
 import type { IndexerSession } from '../indexer/indexer.js';
 import type { JournalEntry } from './journal.js';
@@ -18,7 +19,14 @@ import type { ItemValues } from './values.js';
  * Write-behind: new rows (with their Multilink pairs) and journal entries are
  * queued and written in bulk (multi-row INSERTs) just before the next
  * statement of the transaction or the commit, so every read still sees
- * them and a batch of creates costs a handful of statements.
+ * them and a batch of creates costs a handful of statements. Reads of one
+ * class's items (see {@link execFor}) write only the rows they can see, and
+ * changes to an item whose row is still queued change the queued row.
+ *
+ * Items held: an item created in this transaction, loaded under its row
+ * lock, or read while the transaction excludes every other writer
+ * (SQLite), cannot change but through this unit of work, so its cached
+ * copy is current and a change needs neither lock nor reload.
  *
  * Atomicity: if a change fails after it started writing, the unit is marked
  * failed and refuses to commit; the caller must roll back, so a half-made
@@ -30,11 +38,17 @@ export class UnitOfWork {
   private txView: SqlExecutor | null = null;
   private beginning: Promise<WriteTransaction> | null = null;
   private readonly cache = new Map<string, StoredItem>();
+  /** Cache keys of items this transaction holds (see the class comment); only meaningful while it lasts. */
+  private readonly held = new Set<string>();
+  /** Bumped whenever the cache is cleared, so a read started before does not refill it with stale items. */
+  private cacheEpoch = 0;
   /** Ids known to exist, per class (saves existence checks of links). */
   private readonly known = new Map<string, Set<string>>();
   /** Key value -> id, per class, for lookups repeated within the unit of work. */
   private readonly keys = new Map<string, Map<string, string>>();
-  private readonly queuedRows = new Map<string, Array<{ id: string; values: ItemValues; retired: boolean }>>();
+  private readonly queuedRows = new Map<string, QueuedRow[]>();
+  /** The queued row of each cache key (the last one queued, if an import queues an id twice). */
+  private readonly queuedByKey = new Map<string, QueuedRow>();
   private readonly journal = new Map<string, JournalEntry[]>();
   /** Next ids handed out from memory while this transaction owns the id counters (SQLite). */
   private readonly nextIds = new Map<string, number>();
@@ -74,16 +88,14 @@ export class UnitOfWork {
       throw new RupError('RUP_ERR_DATABASE', `an earlier change failed (${this.failure.message}); roll back before changing anything else`);
     }
     if (this.txView) return this.txView;
-    if (!this.beginning) {
-      // Items read before the lock was taken may be stale; drop them.
-      this.clearCaches();
-      this.beginning = this.storage.backend.beginWrite();
-    }
+    this.beginning ??= this.storage.backend.beginWrite();
     try {
       const tx = await this.beginning;
       if (!this.tx) {
         this.tx = tx;
         this.txView = this.flushingView(tx);
+        // Items read before the lock was taken (while it was awaited too) may be stale; drop them.
+        this.clearCaches();
       }
     } finally {
       this.beginning = null;
@@ -105,6 +117,30 @@ export class UnitOfWork {
     };
   }
 
+  /**
+   * Where reads of `classname`'s items go (their rows, Multilinks and
+   * keys): like {@link exec}, but a statement first writes only the queued
+   * rows such a read can see, so interleaved reads of other classes do not
+   * break the bulk inserts of this unit of work into small ones.
+   */
+  execFor(classname: string): SqlExecutor {
+    this.assertOpen();
+    const tx = this.tx;
+    if (!tx) return this.storage.backend.reader;
+    const classes = layoutOf(this.storage.items.schema.getClass(classname)).readsClasses;
+    return {
+      dialect: tx.dialect,
+      all: async <T>(sql: string, params?: readonly SqlValue[]): Promise<T[]> => {
+        await this.flushQueued(classes);
+        return tx.all<T>(sql, params);
+      },
+      run: async (sql: string, params?: readonly SqlValue[]): Promise<RunResult> => {
+        await this.flushQueued(classes);
+        return tx.run(sql, params);
+      },
+    };
+  }
+
   /** Runs one change; if it fails after writing, the unit refuses to commit. */
   async change<T>(fn: () => Promise<T>): Promise<T> {
     const before = this.writes;
@@ -118,20 +154,41 @@ export class UnitOfWork {
 
   private clearCaches(): void {
     this.cache.clear();
+    this.held.clear();
     this.known.clear();
     this.keys.clear();
+    this.cacheEpoch++;
   }
 
   cached(key: string): StoredItem | undefined {
     return this.cache.get(key);
   }
 
-  remember(key: string, item: StoredItem): void {
+  /** A token to hand to {@link remember} for items read now: they are dropped if the cache was cleared meanwhile. */
+  get epoch(): number {
+    return this.cacheEpoch;
+  }
+
+  /**
+   * Caches an item for the unit of work; `epoch` (from {@link epoch} when
+   * the read began) keeps out items read before the cache was cleared.
+   * Inside the transaction the item counts as held when `locked` says it
+   * was read under its row lock or the transaction excludes other writers.
+   */
+  remember(key: string, item: StoredItem, epoch = this.cacheEpoch, locked = false): void {
+    if (epoch !== this.cacheEpoch) return;
     this.cache.set(key, item);
+    if (this.tx && (locked || this.storage.dialect.transactionOwnsIdCounters)) this.held.add(key);
+  }
+
+  /** The cached item when this transaction holds it (current, and locked against other writers), else undefined. */
+  heldItem(key: string): StoredItem | undefined {
+    return this.held.has(key) ? this.cache.get(key) : undefined;
   }
 
   forget(key: string): void {
     this.cache.delete(key);
+    this.held.delete(key);
   }
 
   /** Records that items exist (loaded, created or checked). */
@@ -149,7 +206,7 @@ export class UnitOfWork {
   async lookupKey(classname: string, keyProp: string, value: string): Promise<string | null> {
     const hit = this.keys.get(classname)?.get(value);
     if (hit !== undefined) return hit;
-    const id = await this.storage.items.lookup(this.exec, classname, keyProp, value);
+    const id = await this.storage.items.lookup(this.execFor(classname), classname, keyProp, value);
     if (id !== null) {
       let map = this.keys.get(classname);
       if (!map) this.keys.set(classname, (map = new Map()));
@@ -166,9 +223,22 @@ export class UnitOfWork {
 
   /** Queues a new row (every stored property, the automatic ones and Multilinks included). */
   queueInsert(classname: string, id: string, values: ItemValues, retired = false): void {
+    const row = { id, values, retired };
     const rows = this.queuedRows.get(classname);
-    if (rows) rows.push({ id, values, retired });
-    else this.queuedRows.set(classname, [{ id, values, retired }]);
+    if (rows) rows.push(row);
+    else this.queuedRows.set(classname, [row]);
+    this.queuedByKey.set(queueKey(classname, id), row);
+  }
+
+  /**
+   * Applies changed values (scalars and whole Multilink lists) to a row
+   * still queued for insert; false when the row has been written already.
+   */
+  updateQueued(classname: string, id: string, changes: ItemValues): boolean {
+    const row = this.queuedByKey.get(queueKey(classname, id));
+    if (!row) return false;
+    Object.assign(row.values, changes);
+    return true;
   }
 
   /** Queues journal entries. */
@@ -178,16 +248,25 @@ export class UnitOfWork {
     else this.journal.set(classname, [...entries]);
   }
 
-  /** Writes everything queued, in bulk. Runs before any other statement of the transaction. */
-  flushQueued(): Promise<void> {
-    if (!this.tx || (!this.queuedRows.size && !this.journal.size)) return this.flushing ?? Promise.resolve();
-    this.flushing ??= (async () => {
-      const tx = this.tx!;
+  /**
+   * Writes what is queued, in bulk: everything, or only the rows of the
+   * classes in `only` (journal entries wait for a full flush). Runs before
+   * any other statement of the transaction.
+   */
+  flushQueued(only?: ReadonlySet<string>): Promise<void> {
+    if (this.flushing) return this.flushing.then(() => this.flushQueued(only));
+    if (!this.tx) return Promise.resolve();
+    const rows = [...this.queuedRows].filter(([classname]) => !only || only.has(classname));
+    const journal = only ? [] : [...this.journal];
+    if (!rows.length && !journal.length) return Promise.resolve();
+    for (const [classname, list] of rows) {
+      this.queuedRows.delete(classname);
+      for (const row of list) this.queuedByKey.delete(queueKey(classname, row.id));
+    }
+    if (!only) this.journal.clear();
+    const tx = this.tx;
+    const run = (async () => {
       try {
-        const rows = [...this.queuedRows];
-        const journal = [...this.journal];
-        this.queuedRows.clear();
-        this.journal.clear();
         for (const [classname, list] of rows) await this.storage.items.insertMany(tx, classname, list);
         for (const [classname, entries] of journal) await this.storage.journal.add(tx, classname, entries);
       } catch (err) {
@@ -195,10 +274,11 @@ export class UnitOfWork {
           throw new RupError('RUP_ERR_DUPLICATE_KEY', `a key value is already used by another item (${(err as Error).message})`, { cause: err });
         }
         throw err;
-      } finally {
-        this.flushing = null;
       }
     })();
+    this.flushing = run.finally(() => {
+      this.flushing = null;
+    });
     return this.flushing;
   }
 
@@ -286,6 +366,7 @@ export class UnitOfWork {
   async rollback(): Promise<void> {
     this.clearCaches();
     this.queuedRows.clear();
+    this.queuedByKey.clear();
     this.journal.clear();
     this.nextIds.clear();
     this.failure = null;
@@ -307,4 +388,14 @@ export class UnitOfWork {
     await this.rollback();
     this.closed = true;
   }
+}
+
+interface QueuedRow {
+  id: string;
+  values: ItemValues;
+  retired: boolean;
+}
+
+function queueKey(classname: string, id: string): string {
+  return `${classname}:${id}`;
 }

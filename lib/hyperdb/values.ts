@@ -31,6 +31,16 @@ export function cloneValue<T extends HyperValue>(value: T): T {
 }
 
 /** Equality of two values of the same property, for detecting real changes. */
+/** A copy of an item's values that shares no mutable value (arrays) with them. */
+export function copyValues(values: ItemValues): ItemValues {
+  const out: ItemValues = {};
+  for (const k in values) {
+    const v = values[k]!;
+    out[k] = Array.isArray(v) ? [...v] : v;
+  }
+  return out;
+}
+
 export function sameValue(a: HyperValue | undefined, b: HyperValue | undefined): boolean {
   if (a === b) return true;
   if (a == null || b == null) return (a ?? null) === (b ?? null);

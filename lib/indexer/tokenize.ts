@@ -32,9 +32,22 @@ export const MIN_WORD_LENGTH = 2;
 export const MAX_WORD_LENGTH = 50;
 
 // Python's str `\w`: str.isalnum() (letters Lu/Ll/Lt/Lm/Lo, and numerics) or "_".
-// The look-arounds play the part of `\b`; the `u` flag makes {m,n} count code points.
-const WORD = '[\\p{L}\\p{N}_]';
-const WORD_PATTERN = new RegExp(`(?<!${WORD})${WORD}{${MIN_WORD_LENGTH},${MAX_WORD_LENGTH}}(?!${WORD})`, 'gu');
+// Whole runs are matched and their length checked after, which is `\b\w{2,50}\b`
+// without the look-arounds that make the regex slow.
+const WORD_RUNS = /[\p{L}\p{N}_]+/gu;
+// The same for text that is all ASCII (most of it), where the Unicode classes reduce to these.
+const ASCII_TEXT = /^[\x00-\x7f]*$/;
+const ASCII_WORD_RUNS = /[A-Za-z0-9_]+/g;
+
+/** Length in code points (a surrogate pair counts once). */
+function codePoints(word: string): number {
+  let n = word.length;
+  for (let i = 0; i < word.length; i++) {
+    const unit = word.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) n--;
+  }
+  return n;
+}
 
 /**
  * The stop-word set of a tracker: Roundup's list plus `[main] indexer_stopwords`.
@@ -62,9 +75,12 @@ const DEFAULT_STOPWORDS = stopwordSet();
  */
 export function splitWords(text: string, stopwords: ReadonlySet<string> = DEFAULT_STOPWORDS): string[] {
   const seen = new Set<string>();
-  for (const match of text.toUpperCase().matchAll(WORD_PATTERN)) {
-    const word = match[0];
-    if (!stopwords.has(word)) seen.add(word);
+  const upper = text.toUpperCase();
+  for (const word of upper.match(ASCII_TEXT.test(upper) ? ASCII_WORD_RUNS : WORD_RUNS) ?? []) {
+    // A run is at most twice as many UTF-16 units as code points.
+    if (word.length < MIN_WORD_LENGTH || word.length > 2 * MAX_WORD_LENGTH) continue;
+    const length = codePoints(word);
+    if (length >= MIN_WORD_LENGTH && length <= MAX_WORD_LENGTH && !stopwords.has(word)) seen.add(word);
   }
   return [...seen];
 }

@@ -66,9 +66,16 @@ const ENCODINGS: Record<string, { label: string; encoding: BufferEncoding; max: 
  */
 export function encodeText(text: string, charset: string): { charset: string; bytes: Buffer } {
   const wanted = ENCODINGS[charset.trim().toLowerCase()];
-  const fits = wanted && [...text].every((ch) => ch.codePointAt(0)! <= wanted.max);
+  const fits = wanted && fitsCharset(text, wanted.max);
   const chosen = fits ? wanted : ENCODINGS['utf-8']!;
   return { charset: chosen.label, bytes: Buffer.from(text, chosen.encoding) };
+}
+
+/** Whether every character of `text` is at most `max` (a surrogate half is above any 8-bit charset's). */
+function fitsCharset(text: string, max: number): boolean {
+  if (max >= 0x10ffff) return true;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > max) return false;
+  return true;
 }
 
 /** Characters a Q-encoded word may carry literally (Python's header quopri safe set). */
@@ -230,14 +237,19 @@ function hex(byte: number): string {
  * there; decoding gives the same text back.
  */
 export function quotedPrintable(bytes: Buffer): string {
-  const lines: number[][] = [[]];
-  for (let i = 0; i < bytes.length; i++) {
-    const byte = bytes[i]!;
-    if (byte === 0x0d && bytes[i + 1] === 0x0a) continue;
-    if (byte === 0x0a) lines.push([]);
-    else lines[lines.length - 1]!.push(byte);
-  }
-  return lines.map(encodeQpLine).join('\n');
+  // One character per byte, so a line is examined as text and only lines needing escapes go byte by byte.
+  const lines = bytes.toString('latin1').replace(/\r\n/g, '\n').split('\n');
+  return lines.map((line) => (QP_PLAIN_LINE.test(line) ? softBreaks(line) : encodeQpLine(Array.from(line, (ch) => ch.charCodeAt(0))))).join('\n');
+}
+
+/** A line quoted-printable leaves as it is: printable ASCII but `=`, no trailing white space, not starting with `From `. */
+const QP_PLAIN_LINE = /^(?!From )[\t\x20-\x3c\x3e-\x7e]*(?<![\t ])$/;
+
+/** A line of literal characters cut into encoded lines of at most 76 characters (soft breaks `=`). */
+function softBreaks(line: string): string {
+  const out: string[] = [];
+  for (let i = 0; i < line.length; i += QP_LINE - 1) out.push(line.slice(i, i + QP_LINE - 1));
+  return out.length ? out.join('=\n') : '';
 }
 
 function encodeQpLine(line: number[]): string {

@@ -13,7 +13,8 @@ export interface Dialect {
   /**
    * True when a write transaction excludes every other writer of the
    * database (SQLite's BEGIN IMMEDIATE): the unit of work may then hand out
-   * ids from memory and store the counter once, at commit.
+   * ids from memory and store the counter once, at commit, and change an
+   * item it read inside the transaction without locking or reading it again.
    */
   readonly transactionOwnsIdCounters: boolean;
   /** Allocates the next id of a class inside the current write transaction. */
@@ -27,6 +28,8 @@ export interface Dialect {
   dropIdCounter(exec: SqlExecutor, classname: string): Promise<void>;
   /** Locks one row against concurrent writers until the transaction ends (no-op where the database lock does it). */
   lockRow(exec: SqlExecutor, table: string, id: number): Promise<void>;
+  /** An aggregate joining the integer `expr` of a group's rows with commas (no particular order; '' or NULL for none). */
+  joinIds(expr: string): string;
   /** A subquery yielding the integers of a JSON array parameter, for id lists too long for IN (?, ?, ...). */
   readonly jsonIdList: string;
   /** True if `err` is a unique-constraint violation. */
@@ -80,6 +83,7 @@ const sqlite: Dialect = {
   async lockRow() {
     // BEGIN IMMEDIATE already holds the database write lock.
   },
+  joinIds: (expr) => `group_concat(${expr}, ',')`,
   jsonIdList: '(SELECT value FROM json_each(?))',
   isUniqueViolation(err) {
     const e = err as { code?: string; message?: string };
@@ -123,6 +127,7 @@ const postgresql: Dialect = {
   async lockRow(exec, table, id) {
     await exec.all(`SELECT id FROM ${q(table)} WHERE id = ? FOR UPDATE`, [id]);
   },
+  joinIds: (expr) => `string_agg(CAST(${expr} AS TEXT), ',')`,
   jsonIdList: '(SELECT (jsonb_array_elements_text(?::jsonb))::bigint)',
   isUniqueViolation(err) {
     return (err as { code?: string })?.code === '23505';

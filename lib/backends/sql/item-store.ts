@@ -3,7 +3,7 @@ import type { HyperValue, ItemValues } from '../../hyperdb/values.js';
 import { normaliseIdList } from '../../hyperdb/values.js';
 import { type Dialect, column, inIds, itemTable, multilinkTable, q } from './dialect.js';
 import type { SqlExecutor, SqlValue } from './executor.js';
-import { decodeScalar, encodeScalar, layoutOf } from './table-layout.js';
+import { type TableLayout, decodeScalar, encodeScalar, layoutOf } from './table-layout.js';
 
 /** An item as stored: every property (automatic ones included) and its retired flag. */
 export interface StoredItem {
@@ -21,6 +21,8 @@ const BATCH_ROWS = 400;
  * hyperdb's unit of work decides what to write.
  */
 export class ItemStore {
+  private readonly loadLists = new WeakMap<TableLayout, string>();
+
   constructor(
     readonly dialect: Dialect,
     readonly schema: Schema,
@@ -28,38 +30,56 @@ export class ItemStore {
 
   /**
    * Loads whole items (scalar columns and every Multilink) in a constant
-   * number of queries, whatever the number of ids: one for the rows, one
-   * for all Multilinks together.
+   * number of queries, whatever the number of ids: one, with each stored
+   * Multilink as a list aggregated per row; a second one for the pairs of
+   * reverse multilinks (rev_multilink), when the class has some.
    */
   async load(exec: SqlExecutor, classname: string, ids: readonly string[]): Promise<Map<string, StoredItem>> {
     const out = new Map<string, StoredItem>();
     if (!ids.length) return out;
     const layout = layoutOf(this.schema.getClass(classname));
     const params: SqlValue[] = [];
-    const where = inIds(this.dialect, 'id', ids, params);
-    const rows = await exec.all<Record<string, unknown>>(`SELECT ${layout.selectList} FROM ${q(layout.table)} WHERE ${where}`, params);
+    const where = inIds(this.dialect, 't.id', ids, params);
+    const rows = await exec.all<Record<string, unknown>>(`SELECT ${this.loadList(layout)} FROM ${q(layout.table)} t WHERE ${where}`, params);
+    const computed = layout.multilinks.filter((m) => m.prop.reverseOf);
     for (const row of rows) {
       const values: ItemValues = { id: String(row.id) };
       for (const s of layout.scalars) values[s.prop.name] = decodeScalar(s.prop, row[s.column]);
-      for (const m of layout.multilinks) values[m.prop.name] = [];
+      layout.multilinks.forEach((m, i) => {
+        const list = m.prop.reverseOf ? null : row[`__ml${i}`];
+        values[m.prop.name] = typeof list === 'string' && list !== '' ? normaliseIdList(list.split(',')) : [];
+      });
       out.set(String(row.id), { id: String(row.id), retired: Number(row.__retired__) !== 0, values });
     }
-    if (layout.multilinks.length && out.size) {
+    if (computed.length && out.size) {
       const mlParams: SqlValue[] = [];
-      const parts = layout.multilinks.map((m, i) => {
+      const parts = computed.map((m, i) => {
         const cond = inIds(this.dialect, m.nodeColumn, [...out.keys()], mlParams);
         return `SELECT ${i} AS p, ${m.nodeColumn} AS nodeid, ${m.linkColumn} AS linkid FROM ${m.source} ml WHERE ${cond}`;
       });
       const links = await exec.all<{ p: number; nodeid: number; linkid: number }>(parts.join(' UNION ALL '), mlParams);
       for (const link of links) {
         const item = out.get(String(link.nodeid));
-        (item!.values[layout.multilinks[Number(link.p)]!.prop.name] as string[]).push(String(link.linkid));
+        (item!.values[computed[Number(link.p)]!.prop.name] as string[]).push(String(link.linkid));
       }
       for (const item of out.values()) {
-        for (const m of layout.multilinks) item.values[m.prop.name] = normaliseIdList(item.values[m.prop.name] as string[]);
+        for (const m of computed) item.values[m.prop.name] = normaliseIdList(item.values[m.prop.name] as string[]);
       }
     }
     return out;
+  }
+
+  /** The SELECT list of `load`: the row's columns, then `__ml<i>`, the ids of each stored Multilink, comma-separated. */
+  private loadList(layout: TableLayout): string {
+    let list = this.loadLists.get(layout);
+    if (list === undefined) {
+      const lists = layout.multilinks.flatMap((m, i) =>
+        m.prop.reverseOf ? [] : [`(SELECT ${this.dialect.joinIds(`ml.${m.linkColumn}`)} FROM ${m.source} ml WHERE ml.${m.nodeColumn} = t.id) AS __ml${i}`],
+      );
+      list = [layout.selectList, ...lists].join(', ');
+      this.loadLists.set(layout, list);
+    }
+    return list;
   }
 
   /**
@@ -136,15 +156,6 @@ export class ItemStore {
       if (!m.prop.computed) await exec.run(`DELETE FROM ${q(multilinkTable(classname, m.prop.name))} WHERE nodeid = ?`, [Number(id)]);
     }
     await exec.run(`DELETE FROM ${q(layout.table)} WHERE id = ?`, [Number(id)]);
-  }
-
-  /** Which of `ids` exist in the class (retired ones included). */
-  async existing(exec: SqlExecutor, classname: string, ids: readonly string[]): Promise<Set<string>> {
-    if (!ids.length) return new Set();
-    const params: SqlValue[] = [];
-    const cond = inIds(this.dialect, 'id', ids, params);
-    const rows = await exec.all<{ id: number }>(`SELECT id FROM ${q(itemTable(classname))} WHERE ${cond}`, params);
-    return new Set(rows.map((r) => String(r.id)));
   }
 
   /** Ids in numeric order: active (retired=false), retired (true) or all (null). */

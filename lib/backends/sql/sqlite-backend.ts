@@ -18,10 +18,21 @@ function wrapError(err: Error & { code?: string }, sql: string): Error {
   return new RupError('RUP_ERR_DATABASE', `${err.message} (in: ${sql.slice(0, 200)})`, { cause: err });
 }
 
-/** One sqlite3 connection as a promise-based executor. */
+/** Prepared statements kept per connection (the texts of multi-row INSERTs vary too much to be worth keeping). */
+const PREPARED_STATEMENTS = 200;
+const PREPARED_MAX_SQL_LENGTH = 4096;
+
+/**
+ * One sqlite3 connection as a promise-based executor. Statements are
+ * prepared once and reused (sqlite3's own `all`/`run` prepare, run and
+ * finalize each time: two trips through the thread pool and a parse
+ * instead of one trip).
+ */
 class SqliteConnection implements SqlExecutor {
   readonly dialect = 'sqlite' as const;
   statements = 0;
+  /** Prepared statements by SQL text, least recently used first. */
+  private readonly prepared = new Map<string, Promise<sqlite3.Statement>>();
 
   private constructor(private readonly db: sqlite3.Database) {}
 
@@ -38,21 +49,71 @@ class SqliteConnection implements SqlExecutor {
     });
   }
 
-  all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+  /** The prepared statement of `sql`, or null for a text not worth keeping. */
+  private statement(sql: string): Promise<sqlite3.Statement> | null {
+    if (sql.length > PREPARED_MAX_SQL_LENGTH) return null;
+    let stmt = this.prepared.get(sql);
+    if (stmt) {
+      this.prepared.delete(sql);
+    } else {
+      stmt = new Promise((resolve, reject) => {
+        // A statement whose preparation failed never answers: it is only used once prepared.
+        const prepared = this.db.prepare(sql, (err) => (err ? reject(wrapError(err, sql)) : resolve(prepared)));
+      });
+      stmt.catch(() => this.forget(sql, stmt!));
+      if (this.prepared.size >= PREPARED_STATEMENTS) {
+        const [oldest, evicted] = this.prepared.entries().next().value!;
+        this.forget(oldest, evicted);
+      }
+    }
+    this.prepared.set(sql, stmt);
+    return stmt;
+  }
+
+  /** Drops a prepared statement (after an error, or to make room), finalizing it once its queued work is done. */
+  private forget(sql: string, stmt: Promise<sqlite3.Statement>): void {
+    if (this.prepared.get(sql) === stmt) this.prepared.delete(sql);
+    stmt.then((s) => s.finalize(), () => undefined);
+  }
+
+  async all<T = Record<string, unknown>>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     debug('%s %j', sql, params);
     this.statements++;
+    const prepared = this.statement(sql);
+    if (!prepared) {
+      return new Promise((resolve, reject) => {
+        this.db.all(sql, params as unknown[], (err, rows) => (err ? reject(wrapError(err, sql)) : resolve(rows as T[])));
+      });
+    }
+    const stmt = await prepared;
     return new Promise((resolve, reject) => {
-      this.db.all(sql, params as unknown[], (err, rows) => (err ? reject(wrapError(err, sql)) : resolve(rows as T[])));
+      stmt.all(params as unknown[], (err, rows) => {
+        if (!err) return resolve(rows as T[]);
+        this.forget(sql, prepared);
+        reject(wrapError(err, sql));
+      });
     });
   }
 
-  run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     debug('%s %j', sql, params);
     this.statements++;
+    const prepared = this.statement(sql);
+    if (!prepared) {
+      return new Promise((resolve, reject) => {
+        this.db.run(sql, params as unknown[], function (this: sqlite3.RunResult, err: Error | null) {
+          if (err) reject(wrapError(err, sql));
+          else resolve({ changes: this.changes });
+        });
+      });
+    }
+    const stmt = await prepared;
+    const forget = () => this.forget(sql, prepared);
     return new Promise((resolve, reject) => {
-      this.db.run(sql, params as unknown[], function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) reject(wrapError(err, sql));
-        else resolve({ changes: this.changes });
+      stmt.run(params as unknown[], function (this: sqlite3.RunResult, err: Error | null) {
+        if (!err) return resolve({ changes: this.changes });
+        forget();
+        reject(wrapError(err, sql));
       });
     });
   }
@@ -63,8 +124,14 @@ class SqliteConnection implements SqlExecutor {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+  async close(): Promise<void> {
+    const statements = [...this.prepared.values()];
+    this.prepared.clear();
+    for (const stmt of statements) {
+      const s = await stmt.catch(() => null);
+      if (s) await new Promise<void>((resolve) => s.finalize(() => resolve()));
+    }
+    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
 }
 

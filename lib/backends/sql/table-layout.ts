@@ -42,6 +42,8 @@ export class TableLayout {
   readonly multilinks: MultilinkRelation[] = [];
   /** The SELECT list loading a whole row. */
   readonly selectList: string;
+  /** The classes whose tables a load of these items reads: this one, and the owners of its reverse multilinks. */
+  readonly readsClasses: ReadonlySet<string>;
 
   constructor(readonly cls: ClassDef) {
     this.table = itemTable(cls.name);
@@ -53,6 +55,7 @@ export class TableLayout {
     const cols = ['id', '__retired__'];
     for (const s of this.scalars) cols.push(q(s.column));
     this.selectList = cols.join(', ');
+    this.readsClasses = new Set([cls.name, ...this.multilinks.flatMap((m) => (m.prop.reverseOf ? [m.prop.reverseOf.classname] : []))]);
   }
 
   scalar(prop: string): ScalarColumn | undefined {
