@@ -26,7 +26,10 @@ import type { LoadResult } from './web-client.js';
  * (p50 340 ms); issue page ~9 req/s as admin (its menus list the 2,000
  * users) and 93 req/s anonymous; search ~12 req/s (p50 650 ms). The
  * target is 20 times that for pages, 10 times for search, p99 < 50 ms.
- * REQUESTS changes the number of requests per measurement (400).
+ * REQUESTS changes the number of requests of a steady-state measurement
+ * (2,000: about a second, long enough for what the pages rendered anew
+ * just before left behind, garbage and the optimising compiler's work, to
+ * be a small part of it); a tenth of that are pages rendered anew.
  */
 
 const CLIENTS = 8;
@@ -113,7 +116,7 @@ function cookieOf(setCookie: string | string[] | undefined): string {
  * Serves `tracker` (built by bench/core.ts with `issues` issues) on a
  * loopback port and returns the lines of the measurements.
  */
-export async function benchWeb(tracker: Tracker, backend: string, issues: number, total = Number(process.env.REQUESTS ?? 400)): Promise<string[]> {
+export async function benchWeb(tracker: Tracker, backend: string, issues: number, total = Number(process.env.REQUESTS ?? 2000)): Promise<string[]> {
   const web = new URL(String(tracker.config.TRACKER_WEB));
   const basePath = web.pathname.endsWith('/') ? web.pathname : `${web.pathname}/`;
   // As roundup-server does when it loads a tracker (lib/server/tracker-slot.ts).
@@ -152,7 +155,7 @@ export async function benchWeb(tracker: Tracker, backend: string, issues: number
         const firstMs = Number(process.hrtime.bigint() - start) / 1e6;
         if (first.status !== 200) throw new Error(`${what} (${name}) answered ${first.status}`);
         // Pages not rendered before: a parameter the pages ignore makes each URL new to the page cache.
-        const fresh = Array.from({ length: Math.max(CLIENTS, Math.round(total / 4)) }, (_, i) => `${paths[i % paths.length]}${paths[i % paths.length]!.includes('?') ? '&' : '?'}bench=${i}`);
+        const fresh = Array.from({ length: Math.max(CLIENTS, Math.round(total / 10)) }, (_, i) => `${paths[i % paths.length]}${paths[i % paths.length]!.includes('?') ? '&' : '?'}bench=${i}`);
         const uncached = await load(clients, target, fresh, fresh.length);
         // Steady state: every page has been shown once, as on a server that has been up a while.
         await load(clients, target, [...paths], paths.length + 2 * CLIENTS);
