@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { type TestTracker } from '../support/trackers.js';
-import { freePort, removeAll, scratchDir, serverHome } from '../server/server-process.js';
 import { issueTitles } from '../server/tracker-client.js';
 import { Browser } from './support/browser.js';
-import { commonValues, fileIssueWithBasicAuth } from './support/deployment.js';
+import { type DeploymentSite, commonValues, deploymentSite, fileIssueWithBasicAuth } from './support/deployment.js';
 import { renderExample } from './support/example-configs.js';
-import { type ServerProcess, missingProgram, startApache, startLighttpd } from './support/web-servers.js';
+import { type ServerProcess, startApache, startLighttpd } from './support/web-servers.js';
 
 /**
  * frontends/roundup.cgi under real web servers from Debian, each running
@@ -36,6 +35,7 @@ const SERVERS: CgiServer[] = [
 for (const server of SERVERS) {
   describe(`roundup.cgi under ${server.name}`, function () {
     this.timeout(120000);
+    let site: DeploymentSite;
     let dir: string;
     let tracker: TestTracker;
     let web: ServerProcess;
@@ -43,23 +43,14 @@ for (const server of SERVERS) {
     let trackerUrl: string;
 
     before(async function () {
-      const missing = missingProgram(server.program);
-      if (missing) {
-        console.log(`      skipped: ${missing}`);
-        this.skip();
-      }
-      const port = await freePort();
-      origin = `http://127.0.0.1:${port}`;
-      trackerUrl = `${origin}/roundup/support/`;
-      dir = scratchDir('rup-cgi-');
-      tracker = await serverHome({ settings: { tracker_web: trackerUrl } });
-      web = await server.start(dir, { ...commonValues(tracker.home), LISTEN: `127.0.0.1:${port}` }, port);
+      site = await deploymentSite(this, [server.program], { prefix: 'rup-cgi-' });
+      ({ dir, tracker, origin, trackerUrl } = site);
+      web = await server.start(dir, { ...commonValues(tracker.home), LISTEN: `127.0.0.1:${site.port}` }, site.port);
     });
 
     after(async function () {
       await web?.stop();
-      if (dir) removeAll(dir);
-      await tracker?.cleanup();
+      await site?.remove();
     });
 
     afterEach(function () {

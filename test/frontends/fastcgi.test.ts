@@ -3,12 +3,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../support/paths.js';
 import type { TestTracker } from '../support/trackers.js';
-import { freePort, removeAll, scratchDir, serverHome } from '../server/server-process.js';
 import { issueTitles } from '../server/tracker-client.js';
 import { Browser } from './support/browser.js';
-import { commonValues, fileIssueAfterLogin } from './support/deployment.js';
+import { type DeploymentSite, commonValues, deploymentSite, fileIssueAfterLogin } from './support/deployment.js';
 import { renderExample } from './support/example-configs.js';
-import { type ServerProcess, missingProgram, startLighttpd, startNginx, startProcess } from './support/web-servers.js';
+import { type ServerProcess, startLighttpd, startNginx, startProcess } from './support/web-servers.js';
 
 /**
  * bin/roundup-fastcgi.js behind real web servers from Debian, with the
@@ -34,6 +33,7 @@ function processRunning(marker: string): boolean {
 
 describe('roundup-fastcgi behind nginx (nginx-fastcgi.conf)', function () {
   this.timeout(120000);
+  let site: DeploymentSite;
   let dir: string;
   let tracker: TestTracker;
   let responder: ServerProcess;
@@ -42,16 +42,9 @@ describe('roundup-fastcgi behind nginx (nginx-fastcgi.conf)', function () {
   let trackerUrl: string;
 
   before(async function () {
-    const missing = missingProgram('nginx');
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    trackerUrl = `${origin}/roundup/support/`;
-    dir = scratchDir('rup-fcgi-nginx-');
-    tracker = await serverHome({ settings: { tracker_web: trackerUrl } });
+    site = await deploymentSite(this, ['nginx'], { prefix: 'rup-fcgi-nginx-' });
+    ({ dir, tracker, origin, trackerUrl } = site);
+    const port = site.port;
     const socket = join(dir, 'roundup-fastcgi.socket');
     responder = await startProcess(process.execPath, [RESPONDER, '--socket', socket, `support=${tracker.home}`], { ready: [{ path: socket }] });
     web = await startNginx(dir, renderExample('nginx-fastcgi.conf', { ...commonValues(tracker.home), LISTEN: `127.0.0.1:${port}`, FASTCGI_SOCKET: socket }), [port]);
@@ -60,8 +53,7 @@ describe('roundup-fastcgi behind nginx (nginx-fastcgi.conf)', function () {
   after(async function () {
     await web?.stop();
     await responder?.stop();
-    if (dir) removeAll(dir);
-    await tracker?.cleanup();
+    await site?.remove();
   });
 
   afterEach(function () {
@@ -104,6 +96,7 @@ describe('roundup-fastcgi behind nginx (nginx-fastcgi.conf)', function () {
 
 describe('roundup-fastcgi started by lighttpd (lighttpd-fastcgi.conf)', function () {
   this.timeout(120000);
+  let site: DeploymentSite;
   let dir: string;
   let tracker: TestTracker;
   let web: ServerProcess | null = null;
@@ -111,23 +104,14 @@ describe('roundup-fastcgi started by lighttpd (lighttpd-fastcgi.conf)', function
   let trackerUrl: string;
 
   before(async function () {
-    const missing = missingProgram('lighttpd');
-    if (missing) {
-      console.log(`      skipped: ${missing}`);
-      this.skip();
-    }
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    trackerUrl = `${origin}/roundup/support/`;
-    dir = scratchDir('rup-fcgi-lighttpd-');
-    tracker = await serverHome({ settings: { tracker_web: trackerUrl } });
-    web = await startLighttpd(dir, renderExample('lighttpd-fastcgi.conf', { ...commonValues(tracker.home), LISTEN: `127.0.0.1:${port}`, RUNTIME_DIR: dir }), port);
+    site = await deploymentSite(this, ['lighttpd'], { prefix: 'rup-fcgi-lighttpd-' });
+    ({ dir, tracker, origin, trackerUrl } = site);
+    web = await startLighttpd(dir, renderExample('lighttpd-fastcgi.conf', { ...commonValues(tracker.home), LISTEN: `127.0.0.1:${site.port}`, RUNTIME_DIR: dir }), site.port);
   });
 
   after(async function () {
     await web?.stop();
-    if (dir) removeAll(dir);
-    await tracker?.cleanup();
+    await site?.remove();
   });
 
   afterEach(function () {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestTracker } from '../support/trackers.js';
-import { type ServerRun, freePort, removeAll, scratchDir, serverHome, serverUserArgs, startServer } from '../server/server-process.js';
+import { type ServerRun, serverUserArgs, startServer } from '../server/server-process.js';
 import { issueTitles } from '../server/tracker-client.js';
 import { Browser, csrfToken } from './support/browser.js';
-import { commonValues, fileIssueAfterLogin, selfSignedCertificate } from './support/deployment.js';
+import { type DeploymentSite, commonValues, deploymentSite, fileIssueAfterLogin, selfSignedCertificate } from './support/deployment.js';
 import { renderExample } from './support/example-configs.js';
-import { type ServerProcess, missingProgram, startApache, startNginx } from './support/web-servers.js';
+import { type ServerProcess, startApache, startNginx } from './support/web-servers.js';
 
 /**
  * bin/roundup-server.js behind real nginx and Apache httpd (mod_proxy)
@@ -42,6 +42,7 @@ const PROXIES: Proxy[] = [
 for (const proxy of PROXIES) {
   describe(`roundup-server behind ${proxy.program} as a reverse proxy (${proxy.example})`, function () {
     this.timeout(120000);
+    let site: DeploymentSite;
     let dir: string;
     let tracker: TestTracker;
     let backend: ServerRun & { port: number };
@@ -51,16 +52,9 @@ for (const proxy of PROXIES) {
     let ca: string | undefined;
 
     before(async function () {
-      const missing = missingProgram(proxy.program) ?? (proxy.tls ? missingProgram('openssl') : null);
-      if (missing) {
-        console.log(`      skipped: ${missing}`);
-        this.skip();
-      }
-      const port = await freePort();
-      origin = `${proxy.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
-      trackerUrl = `${origin}/roundup/support/`;
-      dir = scratchDir('rup-proxy-');
-      tracker = await serverHome({ settings: { tracker_web: trackerUrl } });
+      site = await deploymentSite(this, proxy.tls ? [proxy.program, 'openssl'] : [proxy.program], { prefix: 'rup-proxy-', tls: proxy.tls });
+      ({ dir, tracker, origin, trackerUrl } = site);
+      const port = site.port;
       backend = await startServer(['-t', 'none', '-n', '127.0.0.1', '-p', '0', ...serverUserArgs(), '--base_path=/roundup/', '--trusted_proxies=127.0.0.1', `support=${tracker.home}`]);
       const values: Record<string, string> = { ...commonValues(tracker.home), LISTEN: `127.0.0.1:${port}`, BACKEND: `127.0.0.1:${backend.port}` };
       if (proxy.tls) {
@@ -75,8 +69,7 @@ for (const proxy of PROXIES) {
       await web?.stop();
       backend?.kill('SIGTERM');
       await backend?.exited;
-      if (dir) removeAll(dir);
-      await tracker?.cleanup();
+      await site?.remove();
     });
 
     afterEach(function () {

@@ -3,13 +3,64 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../support/paths.js';
+import type { TestTracker } from '../../support/trackers.js';
+import { freePort, removeAll, scratchDir, serverHome } from '../../server/server-process.js';
 import { type Answer, type Browser, basicAuth, csrfToken } from './browser.js';
+import { missingProgram } from './web-servers.js';
 
 /**
- * What every deployment test does the same way: the values of the
- * example configurations' placeholders, a self-signed certificate, and a
- * write made through the web server that must land in the database.
+ * What every deployment test does the same way: the site it serves, the
+ * values of the example configurations' placeholders, a self-signed
+ * certificate, and a write made through the web server that must land in
+ * the database.
  */
+
+/** Where a deployment test serves its tracker, and the folder for the web server's files. */
+export interface DeploymentSite {
+  /** The web server's port on 127.0.0.1. */
+  port: number;
+  /** `http://127.0.0.1:<port>` (https with `tls`). */
+  origin: string;
+  /** The tracker's URL: `<origin>/roundup/support/`, its `[tracker] web`. */
+  trackerUrl: string;
+  dir: string;
+  tracker: TestTracker;
+  /** Deletes the folder and the tracker. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Skips the suite, saying why, when a program the test runs is not
+ * installed; otherwise makes its site: a free port, a scratch folder and a
+ * tracker home whose `[tracker] web` is the site's URL.
+ */
+export async function deploymentSite(
+  suite: Mocha.Context,
+  programs: ReadonlyArray<Parameters<typeof missingProgram>[0]>,
+  options: { prefix: string; tls?: boolean },
+): Promise<DeploymentSite> {
+  const missing = programs.map(missingProgram).find((why) => why !== null);
+  if (missing) {
+    console.log(`      skipped: ${missing}`);
+    suite.skip();
+  }
+  const port = await freePort();
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const trackerUrl = `${origin}/roundup/support/`;
+  const dir = scratchDir(options.prefix);
+  const tracker = await serverHome({ settings: { tracker_web: trackerUrl } });
+  return {
+    port,
+    origin,
+    trackerUrl,
+    dir,
+    tracker,
+    async remove() {
+      removeAll(dir);
+      await tracker.cleanup();
+    },
+  };
+}
 
 /** The placeholders every example shares; each test adds its addresses. */
 export function commonValues(trackerHome: string): Record<string, string> {
