@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, request as httpRequest } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
 /** A response read to the end. */
@@ -51,4 +51,25 @@ export function send(port: number, path: string, options: SendOptions = {}): Pro
 /** An `application/x-www-form-urlencoded` body. */
 export function formBody(fields: Record<string, string>): string {
   return new URLSearchParams(fields).toString();
+}
+
+/**
+ * GETs on one kept-alive connection (an agent with a single socket): each
+ * answer's status with the socket it came on, so a test can tell whether
+ * the connection survived; `close` ends the connection.
+ */
+export function keepAliveConnection(port: number): { get(path: string): Promise<{ status: number; socket: unknown }>; close(): void } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  return {
+    get: (path) =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));
+        });
+        req.on('error', reject);
+        req.end();
+      }),
+    close: () => agent.destroy(),
+  };
 }

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { Agent, request as httpRequest } from 'node:http';
 import { type Socket, connect } from 'node:net';
 import { join } from 'node:path';
 import type { TestTracker } from '../support/trackers.js';
 import { csrfOf } from '../web/app-harness.js';
-import { formBody, send } from './http-client.js';
+import { formBody, keepAliveConnection, send } from './http-client.js';
 import { freePort, removeAll, runServerCommand, scratchDir, serverHome, serverUserArgs, startServer, waitForFileText } from './server-process.js';
 import { TrackerBrowser, issueTitles } from './tracker-client.js';
 
@@ -109,16 +108,8 @@ describe('roundup-server: daemon, reload and graceful stop', function () {
     writeFileSync(ini, `[main]\nmultiprocess = none\n\n[trackers]\nsupport = ${support.home}\n`);
     const server = await startServer(['-C', ini, '-p', '0', ...serverUserArgs()]);
     pids.push(server.child.pid!);
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (path: string) =>
-      new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: server.port, path, agent }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));
-        });
-        req.on('error', reject);
-        req.end();
-      });
+    const connection = keepAliveConnection(server.port);
+    const get = connection.get;
     const before = await get('/support/');
     assert.equal(before.status, 200);
     assert.equal((await get('/sales/')).status, 404);
@@ -129,7 +120,7 @@ describe('roundup-server: daemon, reload and graceful stop', function () {
     assert.equal(after.status, 200);
     assert.equal(after.socket, before.socket, 'the keep-alive connection survived the reload');
     assert.equal((await get('/support/')).status, 200);
-    agent.destroy();
+    connection.close();
     writeFileSync(ini, `[main]\nprot = 80\n[trackers]\nsupport = ${support.home}\n`);
     server.kill('SIGHUP');
     await server.waitFor(/SIGHUP: configuration not reloaded: .*roundup-server\.ini:2: unknown option "prot" in section \[main\]/, 'stderr');

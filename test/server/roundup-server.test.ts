@@ -4,7 +4,7 @@ import { request as httpRequest, Agent } from 'node:http';
 import { join } from 'node:path';
 import type { TestTracker } from '../support/trackers.js';
 import { userOf } from '../web/app-harness.js';
-import { send } from './http-client.js';
+import { keepAliveConnection, send } from './http-client.js';
 import { type ServerRun, removeAll, scratchDir, serverHome, serverUserArgs, startServer, startServerWithLog } from './server-process.js';
 import { TrackerBrowser, issueTitles } from './tracker-client.js';
 
@@ -85,22 +85,14 @@ describe('roundup-server: several trackers in one server process', function () {
   });
 
   it('keeps a keep-alive connection usable across requests', async function () {
-    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    const get = (path: string) =>
-      new Promise<{ status: number; socket: unknown }>((resolve, reject) => {
-        const req = httpRequest({ host: '127.0.0.1', port: server.port, path, agent }, (res) => {
-          res.resume();
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, socket: req.socket }));
-        });
-        req.on('error', reject);
-        req.end();
-      });
+    const connection = keepAliveConnection(server.port);
+    const get = connection.get;
     const first = await get('/support/');
     const second = await get('/sales/');
     assert.equal(first.status, 200);
     assert.equal(second.status, 200);
     assert.equal(first.socket, second.socket);
-    agent.destroy();
+    connection.close();
   });
 
   it('stops on SIGTERM with status 0, and the issue posted through it is in the database', async function () {
