@@ -92,9 +92,10 @@ async function loadItems(loader: Loader, classname: string, ids: Iterable<string
   if (missing.length) addItems(loader.data, classname, await readItems(loader, classname, missing));
 }
 
+/** Adds read items the page has not loaded yet (a kept list must not replace what this page loaded its own way). */
 function addItems(data: PageData, classname: string, read: ReadItems): void {
   data.addLabels(classname, read.labels);
-  data.add(classname, read.values);
+  data.add(classname, new Map([...read.values].filter(([id]) => !data.has(classname, id))));
 }
 
 /**
