@@ -3,6 +3,8 @@
  * output and answers questions from a list, `runAdmin` to call `main()`
  * in-process, and trackers made with createTestTracker.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../lib/admin/cli.js';
 import type { AdminIO } from '../../lib/admin/context.js';
@@ -134,4 +136,24 @@ export function usageError(message: string, docstring: string): string {
   const [first, ...rest] = docstring.split('\n');
   const body = [first, ...rest.map((l) => (l === '' ? '' : `        ${l}`)), '        '].join('\n');
   return `Error: ${message}\n\n${body}\n`;
+}
+
+/**
+ * A scratch folder as the current directory for each test of the suite,
+ * removed afterwards: roundup-admin looks for templates in the current
+ * directory, so a checkout holding a demo tracker must not show through.
+ */
+export function useScratchDir(prefix = 'rup-admin-'): { readonly dir: string } {
+  const state = { dir: '' };
+  let previous = '';
+  beforeEach(() => {
+    state.dir = mkdtempSync(join(tmpdir(), prefix));
+    previous = process.cwd();
+    process.chdir(state.dir);
+  });
+  afterEach(() => {
+    process.chdir(previous);
+    rmSync(state.dir, { recursive: true, force: true });
+  });
+  return state;
 }

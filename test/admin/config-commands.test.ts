@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fillText, genconfigCommand, updateconfigCommand } from '../../lib/admin/commands/config-commands.js';
 import { createTrackerConfig } from '../../lib/tracker/config.js';
 import { renderConfigIni } from '../../lib/tracker/config-writer.js';
 import { BUILTIN_TEMPLATES_DIR, installTracker } from '../../lib/tracker/install.js';
-import { usageError } from './admin-fixtures.js';
+import { usageError, useScratchDir } from './admin-fixtures.js';
 import { maintOn, runMaint } from './maint-fixtures.js';
 
 /**
@@ -23,24 +22,8 @@ function normalise(text: string, withSecret = false): string {
     .join('\n');
 }
 
-/** A scratch folder as current directory, removed afterwards. */
-function useScratchDir(): { readonly dir: string } {
-  const state = { dir: '' };
-  let previous = '';
-  beforeEach(() => {
-    state.dir = mkdtempSync(join(tmpdir(), 'rup-config-'));
-    previous = process.cwd();
-    process.chdir(state.dir);
-  });
-  afterEach(() => {
-    process.chdir(previous);
-    rmSync(state.dir, { recursive: true, force: true });
-  });
-  return state;
-}
-
 describe('roundup-admin genconfig', () => {
-  const scratch = useScratchDir();
+  const scratch = useScratchDir('rup-config-');
 
   it('writes a config.ini of default values in Roundup layout, without needing a tracker home', async () => {
     const file = join(scratch.dir, 'config2.ini');
@@ -77,7 +60,7 @@ describe('roundup-admin genconfig', () => {
 });
 
 describe('roundup-admin updateconfig', () => {
-  const scratch = useScratchDir();
+  const scratch = useScratchDir('rup-config-');
   let home = '';
   beforeEach(() => {
     home = join(scratch.dir, 'tracker');
@@ -156,7 +139,7 @@ const MINIMAL_BLOCK =
   '      that you may build your own schema from it.\n\n';
 
 describe('roundup-admin templates', () => {
-  const scratch = useScratchDir();
+  const scratch = useScratchDir('rup-config-');
 
   it('lists every template with name, path and wrapped description, needing no tracker home', async () => {
     const run = await maintOn(join(scratch.dir, 'zZzZ'))(['templates']);

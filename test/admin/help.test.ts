@@ -8,7 +8,7 @@ import { securityCommand, specificationCommand } from '../../lib/admin/commands/
 import { setCommand } from '../../lib/admin/commands/items.js';
 import { commitCommand } from '../../lib/admin/commands/transaction.js';
 import { PACKAGE_VERSION } from '../../lib/util/package-info.js';
-import { CaptureIO } from './admin-fixtures.js';
+import { CaptureIO, useScratchDir } from './admin-fixtures.js';
 
 /** A fixed command set, so the expected lists do not change as commands are added to the tool. */
 const SOME: readonly AdminCommand[] = [commitCommand, displayCommand, getCommand, helpCommand, listCommand, securityCommand, setCommand, specificationCommand];
@@ -162,8 +162,12 @@ by the designators.
     assert.deepEqual(await run(['help', 'xyzzy']), { status: 0, stdout: 'Sorry, no help for "xyzzy"\n', stderr: '' });
   });
 
-  it('help initopts lists the templates and the backends', async () => {
-    assert.deepEqual(await run(['help', 'initopts']), { status: 0, stdout: 'Templates: classic, minimal\nBack ends: sqlite, postgresql\n', stderr: '' });
+  describe('initopts', () => {
+    useScratchDir();
+
+    it('help initopts lists the templates and the backends', async () => {
+      assert.deepEqual(await run(['help', 'initopts']), { status: 0, stdout: 'Templates: classic, minimal\nBack ends: sqlite, postgresql\n', stderr: '' });
+    });
   });
 
   it('help all prints the general help, then each command with its raw docstring', async () => {

@@ -8,7 +8,7 @@ import { loadTrackerConfig } from '../../lib/tracker/config.js';
 import { BUILTIN_TEMPLATES_DIR, installTracker } from '../../lib/tracker/install.js';
 import { Tracker, nukeTrackerData } from '../../lib/tracker/tracker.js';
 import { type BackendName, backendSettings, skipWithoutBackend } from '../support/trackers.js';
-import { usageError } from './admin-fixtures.js';
+import { usageError, useScratchDir } from './admin-fixtures.js';
 import { maintOn } from './maint-fixtures.js';
 
 const RULE = '---------------------------------------------------------------------------';
@@ -28,24 +28,8 @@ function nextSteps(home: string, unset: string[] = []): string {
 
 const COMPLETE = 'tracker_web=http://tracker.example/t/,mail_domain=example.com,mail_host=localhost';
 
-/** A scratch folder as current directory (template discovery looks there), removed afterwards. */
-function useScratchDir(): { readonly dir: string } {
-  const state = { dir: '' };
-  let previous = '';
-  beforeEach(() => {
-    state.dir = mkdtempSync(join(tmpdir(), 'rup-setup-'));
-    previous = process.cwd();
-    process.chdir(state.dir);
-  });
-  afterEach(() => {
-    process.chdir(previous);
-    rmSync(state.dir, { recursive: true, force: true });
-  });
-  return state;
-}
-
 describe('roundup-admin install', () => {
-  const scratch = useScratchDir();
+  const scratch = useScratchDir('rup-setup-');
   const home = () => join(scratch.dir, 'tracker');
 
   it('installs without prompts from template, backend and settings, listing the options still unset', async () => {
@@ -286,7 +270,7 @@ for (const backend of ['sqlite', 'postgresql'] as BackendName[]) {
 }
 
 describe('roundup-admin initialise errors', () => {
-  const scratch = useScratchDir();
+  const scratch = useScratchDir('rup-setup-');
 
   it('refuses a home that does not exist', async () => {
     const run = await maintOn(join(scratch.dir, 'missing'))(['initialise', 'pw']);
