@@ -88,7 +88,10 @@ export async function startWorkerPool(settings: ServerSettings, tls: TlsMaterial
   };
 
   const send = (message: ToWorker): void => {
-    for (const worker of workers) if (worker.isConnected()) worker.send(message);
+    // A worker may end between the check and the send (one that failed to bind ends itself): the
+    // send then fails with EPIPE, which without a callback is an 'error' event that stops this
+    // process. Its 'exit' is handled above; the message it will not read does not matter.
+    for (const worker of workers) if (worker.isConnected()) worker.send(message, undefined, () => undefined);
   };
   const stop = (): Promise<void> => {
     stopping = true;
